@@ -1,0 +1,107 @@
+"""Shared fixtures: the three characters (owner, teammate, stranger) and service gates.
+
+Service-backed tests skip with a reason when the service is not configured, and fail
+instead when CI=true, so CI can never pass by skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.conf import settings
+from django.core import mail
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from sigmd_portal.celery import app as celery_app
+
+from .factories import UserFactory
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+PASSWORD = "correct horse battery staple"
+
+
+def require(condition: bool, reason: str) -> None:
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"CI=true but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def require_postgres() -> None:
+    require(settings.USING_POSTGRES, "needs PostgreSQL: set DATABASE_URL=postgres://...")
+
+
+@pytest.fixture
+def require_redis() -> None:
+    require(bool(settings.REDIS_URL), "needs Redis: set REDIS_URL=redis://...")
+
+
+@pytest.fixture
+def chromium_path() -> str:
+    path = shutil.which("chromium") or "/usr/bin/chromium"
+    require(os.path.exists(path), "needs Debian's chromium (apt-get install chromium)")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _isolated(settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    # Counters of rate limits and throttles must not leak from one test into the next.
+    cache.clear()
+    # Tasks run in-process unless a test asks for the real worker below.
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def celery_worker(require_redis, transactional_db) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    """A real Celery worker thread consuming from the real Redis broker."""
+    celery_app.conf.task_always_eager = False
+    with start_worker(
+        celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30
+    ) as worker:
+        yield worker
+    celery_app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def api() -> APIClient:
+    return APIClient()
+
+
+def client_for(user) -> APIClient:  # type: ignore[no-untyped-def]
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def owner(db):  # type: ignore[no-untyped-def]
+    return UserFactory(email="owner@example.org", role="caregiver")
+
+
+@pytest.fixture
+def teammate(db):  # type: ignore[no-untyped-def]
+    """A second manager of the owner's profiles (the other parent)."""
+    return UserFactory(email="teammate@example.org", role="caregiver")
+
+
+@pytest.fixture
+def stranger(db):  # type: ignore[no-untyped-def]
+    return UserFactory(email="stranger@example.org", role="caregiver")
+
+
+def last_code() -> str:
+    """The verification code from the newest e-mail in the outbox."""
+    body = mail.outbox[-1].body
+    match = re.search(r"^\s*([A-Z0-9]{4}-[A-Z0-9]{4}|[A-Z0-9]{6})\s*$", body, re.MULTILINE)
+    assert match, body
+    return match.group(1)

@@ -1,0 +1,57 @@
+import factory
+from allauth.account.models import EmailAddress
+
+from accounts.models import CareTeam, CareTeamMember, User
+
+PASSWORD = "correct horse battery staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    role = "patient"
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def verified(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+            EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
+
+
+class CareTeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CareTeam
+
+    name = factory.Sequence(lambda n: f"Immunology team {n}")
+
+
+def clinician_in(team: CareTeam, *, totp: bool = True, **kwargs) -> User:
+    user = UserFactory(role="clinician", **kwargs)
+    CareTeamMember.objects.create(team=team, user=user)
+    if totp:
+        add_totp(user)
+    return user
+
+
+def add_totp(user: User) -> str:
+    """Give the user an authenticator app; returns the secret for generating codes."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def totp_code(secret: str) -> str:
+    from allauth.mfa.totp.internal.auth import (
+        format_hotp_value,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
+
+    counter = next(iter(yield_hotp_counters_from_time()))
+    return format_hotp_value(hotp_value(secret, counter))
