@@ -6,6 +6,9 @@ from . import health
 
 api_v1 = [
     path("", include("accounts.urls")),
+    path("", include("diary.urls")),
+    path("", include("care.urls")),
+    path("education/", include("education.urls")),
 ]
 
 urlpatterns = [
@@ -14,6 +17,7 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("_allauth/", include("allauth.headless.urls")),
     path("api/v1/", include(api_v1)),
+    path("learn/", include("education.pages_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
 ]
