@@ -1,7 +1,9 @@
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions
-from rest_framework.generics import RetrieveUpdateAPIView
+from rest_framework import permissions, serializers
+from rest_framework.generics import ListAPIView, RetrieveUpdateAPIView
 
+from .models import CareTeam
+from .permissions import IsClinician
 from .serializers import MeSerializer
 
 
@@ -16,3 +18,21 @@ class MeView(RetrieveUpdateAPIView):
 
     def get_object(self):  # type: ignore[no-untyped-def]
         return self.request.user
+
+
+class CareTeamSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CareTeam
+        fields = ["id", "name", "escalation_delay_minutes", "created_at"]
+
+
+@extend_schema(tags=["care teams"])
+class CareTeamListView(ListAPIView):
+    """The clinician's care teams."""
+
+    serializer_class = CareTeamSerializer
+    permission_classes = [IsClinician]
+    pagination_class = None
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return CareTeam.objects.filter(memberships__user=self.request.user).order_by("name")

@@ -1,0 +1,279 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+from rest_framework import serializers
+
+from sigmd_portal.api import StrictModelSerializer, StrictSerializer
+
+from .models import (
+    AccessLogEntry,
+    CareLink,
+    CareTeamInvitation,
+    InfectionEpisode,
+    LabResult,
+    Profile,
+    SymptomCode,
+    SymptomEntry,
+    Treatment,
+    Vaccination,
+)
+
+# Phones east of UTC are already on "tomorrow": allow a day, and a few minutes of clock skew.
+DATE_TOLERANCE = timedelta(days=1)
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def not_in_future(value):  # type: ignore[no-untyped-def]
+    if hasattr(value, "tzinfo"):
+        if value > timezone.now() + CLOCK_SKEW:
+            raise serializers.ValidationError("Must not be in the future.")
+    elif value > timezone.localdate() + DATE_TOLERANCE:
+        raise serializers.ValidationError("Must not be in the future.")
+    return value
+
+
+def temperature_field() -> serializers.DecimalField:
+    return serializers.DecimalField(
+        max_digits=3,
+        decimal_places=1,
+        min_value=30,
+        max_value=45,
+        allow_null=True,
+        required=False,
+        coerce_to_string=False,
+        help_text="Degrees Celsius, 30.0–45.0.",
+    )
+
+
+def merged(serializer: serializers.Serializer, attrs: dict[str, Any], name: str) -> Any:
+    """A field's value after this write: the new one, or what a PATCH leaves in place."""
+    if name in attrs:
+        return attrs[name]
+    return getattr(serializer.instance, name, None)
+
+
+def require_order(serializer, attrs, earlier: str, later: str) -> None:  # type: ignore[no-untyped-def]
+    start, end = merged(serializer, attrs, earlier), merged(serializer, attrs, later)
+    if start is not None and end is not None and end < start:
+        raise serializers.ValidationError({later: [f"Must not be before {earlier}."]})
+
+
+class VersionedSerializer(StrictModelSerializer):
+    """Ids may be chosen by the client on create (offline devices); never changed after."""
+
+    id = serializers.UUIDField(required=False)
+    version = serializers.IntegerField(read_only=True)
+
+    def validate_id(self, value):  # type: ignore[no-untyped-def]
+        if self.instance is not None and value != self.instance.pk:
+            raise serializers.ValidationError("The id cannot be changed.")
+        return value
+
+
+class ProfileSerializer(VersionedSerializer):
+    date_of_birth = serializers.DateField(validators=[not_in_future])
+
+    class Meta:
+        model = Profile
+        fields = [
+            "id",
+            "display_name",
+            "date_of_birth",
+            "sex",
+            "relationship",
+            "version",
+            "created_at",
+        ]
+        read_only_fields = ["created_at"]
+
+
+class EntrySerializer(VersionedSerializer):
+    class Meta:
+        fields = ["id", "version", "notes", "created_at", "updated_at"]
+        read_only_fields = ["created_at", "updated_at"]
+
+
+class InfectionEpisodeSerializer(EntrySerializer):
+    onset = serializers.DateField(validators=[not_in_future])
+    resolved_on = serializers.DateField(validators=[not_in_future], allow_null=True, required=False)
+    max_temperature_c = temperature_field()
+
+    class Meta(EntrySerializer.Meta):
+        model = InfectionEpisode
+        fields = [
+            "id", "kind", "onset", "resolved_on", "severity", "max_temperature_c", "hospitalized", "icu",
+            "iv_antibiotics", "er_visit", "confirmed_by_clinician", "organism", *EntrySerializer.Meta.fields[1:],
+        ]  # fmt: skip
+
+    def validate(self, attrs):  # type: ignore[no-untyped-def]
+        require_order(self, attrs, "onset", "resolved_on")
+        return attrs
+
+
+class SymptomEntrySerializer(EntrySerializer):
+    recorded_at = serializers.DateTimeField(validators=[not_in_future])
+    symptoms = serializers.ListField(
+        child=serializers.ChoiceField(choices=SymptomCode.choices),
+        max_length=len(SymptomCode),
+        required=False,
+    )
+    temperature_c = temperature_field()
+    severity = serializers.IntegerField(min_value=0, max_value=10, required=False, default=0)
+
+    class Meta(EntrySerializer.Meta):
+        model = SymptomEntry
+        fields = [
+            "id",
+            "recorded_at",
+            "symptoms",
+            "temperature_c",
+            "severity",
+            *EntrySerializer.Meta.fields[1:],
+        ]
+
+    def validate_symptoms(self, value: list[str]) -> list[str]:
+        return sorted(set(value))  # one spelling of "the same entry", for replays
+
+    def validate(self, attrs):  # type: ignore[no-untyped-def]
+        if not merged(self, attrs, "symptoms") and merged(self, attrs, "temperature_c") is None:
+            raise serializers.ValidationError(
+                {"symptoms": ["Give at least one symptom or a temperature."]}
+            )
+        return attrs
+
+
+class TreatmentSerializer(EntrySerializer):
+    started_on = serializers.DateField(validators=[not_in_future])
+    # A course may be planned to end in the future (a 7-day course started today).
+    ended_on = serializers.DateField(allow_null=True, required=False)
+
+    class Meta(EntrySerializer.Meta):
+        model = Treatment
+        fields = [
+            "id", "kind", "name", "route", "prophylactic", "started_on", "ended_on", "dose",
+            *EntrySerializer.Meta.fields[1:],
+        ]  # fmt: skip
+
+    def validate(self, attrs):  # type: ignore[no-untyped-def]
+        require_order(self, attrs, "started_on", "ended_on")
+        return attrs
+
+
+class VaccinationSerializer(EntrySerializer):
+    given_on = serializers.DateField(validators=[not_in_future])
+
+    class Meta(EntrySerializer.Meta):
+        model = Vaccination
+        fields = ["id", "vaccine", "given_on", *EntrySerializer.Meta.fields[1:]]
+
+
+class LabResultSerializer(EntrySerializer):
+    value = serializers.DecimalField(
+        max_digits=10, decimal_places=3, min_value=0, coerce_to_string=False
+    )
+    reference_low = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=3,
+        min_value=0,
+        allow_null=True,
+        required=False,
+        coerce_to_string=False,
+    )
+    reference_high = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=3,
+        min_value=0,
+        allow_null=True,
+        required=False,
+        coerce_to_string=False,
+    )
+    collected_on = serializers.DateField(validators=[not_in_future])
+    below_range = serializers.BooleanField(read_only=True)
+
+    class Meta(EntrySerializer.Meta):
+        model = LabResult
+        fields = [
+            "id", "analyte", "value", "unit", "reference_low", "reference_high", "collected_on", "below_range",
+            *EntrySerializer.Meta.fields[1:],
+        ]  # fmt: skip
+
+    def validate(self, attrs):  # type: ignore[no-untyped-def]
+        require_order(self, attrs, "reference_low", "reference_high")
+        return attrs
+
+
+class GuidanceSerializer(serializers.Serializer):
+    level = serializers.ChoiceField(choices=["routine", "contact_care_team", "urgent"])
+    message = serializers.CharField()
+    articles = serializers.ListField(child=serializers.SlugField())
+
+
+def with_guidance(entry_serializer: type[EntrySerializer]) -> type[EntrySerializer]:
+    """The response shape of a create or update that carries safety guidance."""
+
+    class WithGuidance(entry_serializer):  # type: ignore[valid-type, misc]
+        guidance = serializers.SerializerMethodField()
+
+        class Meta(entry_serializer.Meta):  # type: ignore[name-defined]
+            fields = [*entry_serializer.Meta.fields, "guidance"]
+
+        def get_guidance(self, obj) -> dict:  # type: ignore[no-untyped-def]
+            return self.context["guidance"]
+
+    WithGuidance.__name__ = entry_serializer.__name__.replace(
+        "Serializer", "WithGuidanceSerializer"
+    )
+    WithGuidance.__qualname__ = WithGuidance.__name__
+    return WithGuidance
+
+
+class ManagerSerializer(StrictSerializer):
+    email = serializers.EmailField(write_only=True)
+    id = serializers.UUIDField(read_only=True)
+    display_name = serializers.CharField(read_only=True)
+    email_address = serializers.EmailField(read_only=True, source="email")
+
+
+class CareLinkSerializer(serializers.ModelSerializer):
+    team = serializers.UUIDField(source="team_id", read_only=True)
+    team_name = serializers.CharField(source="team.name", read_only=True)
+    active = serializers.BooleanField(source="is_active", read_only=True)
+
+    class Meta:
+        model = CareLink
+        fields = ["id", "team", "team_name", "active", "created_at", "revoked_at"]
+
+
+class JoinCareTeamSerializer(StrictSerializer):
+    code = serializers.CharField(max_length=32)
+
+
+class InvitationCreateSerializer(StrictSerializer):
+    code = serializers.CharField(read_only=True)
+    expires_at = serializers.DateTimeField(
+        required=False, help_text="Default: 7 days from now; at most 30 days."
+    )
+    id = serializers.UUIDField(read_only=True)
+
+    def validate_expires_at(self, value):  # type: ignore[no-untyped-def]
+        now = timezone.now()
+        if value <= now:
+            raise serializers.ValidationError("Must be in the future.")
+        if value > now + timedelta(days=30):
+            raise serializers.ValidationError("Must be within 30 days.")
+        return value
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CareTeamInvitation
+        fields = ["id", "code", "expires_at", "created_at", "used_at"]
+
+
+class AccessLogEntrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AccessLogEntry
+        fields = ["at", "actor_email", "action", "object_type", "object_id", "ip_address"]

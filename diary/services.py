@@ -1,0 +1,288 @@
+"""Writes to the diary. Each write of an entry also asks, in the same transaction, for the
+profile to be evaluated (the outbox row), so no entry goes unevaluated."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from accounts.models import CareTeam, Role, User
+
+from .models import (
+    AccessLogEntry,
+    CareLink,
+    CareTeamInvitation,
+    EvaluationRequest,
+    Profile,
+    ProfileManager,
+    Relationship,
+)
+
+log = logging.getLogger(__name__)
+
+# The care app registers a Celery task under this name; the diary only knows the name.
+EVALUATE_PROFILE_TASK = "care.tasks.evaluate_profile"
+
+V = TypeVar("V", bound=models.Model)
+
+
+class ReplayConflict(Exception):
+    """A create reused an id that already names different content (or someone else's row)."""
+
+
+class PreconditionFailed(Exception):
+    """If-Match named a version that is no longer current."""
+
+
+class DiaryRuleBroken(Exception):
+    """A write the domain does not allow (e.g. removing a profile's last manager)."""
+
+
+# --- the evaluation outbox ---------------------------------------------------------------
+
+
+def evaluation_dispatch(request_id: str) -> None:
+    """Hand an outbox row to the worker. Failure is logged, not raised: the sweep retries."""
+    from sigmd_portal.celery import app
+
+    try:
+        app.tasks[EVALUATE_PROFILE_TASK].apply_async(args=[request_id])
+    except Exception:
+        log.warning(
+            "evaluation %s not dispatched; the outbox sweep will retry", request_id, exc_info=True
+        )
+        return
+    EvaluationRequest.objects.filter(pk=request_id, dispatched_at__isnull=True).update(
+        dispatched_at=timezone.now()
+    )
+
+
+def evaluation_request(*, profile_id: Any) -> EvaluationRequest:
+    """Write the outbox row inside the caller's transaction; dispatch once it commits."""
+    request = EvaluationRequest.objects.create(profile_id=profile_id)
+    transaction.on_commit(lambda: evaluation_dispatch(str(request.pk)), robust=True)
+    return request
+
+
+# --- creates that survive replays from offline devices -----------------------------------
+
+CONTENT_EXCLUDE = {"id", "profile", "version", "created_at", "updated_at"}
+
+
+def same_content(stored: models.Model, data: dict[str, Any]) -> bool:
+    candidate = type(stored)(**{k: v for k, v in data.items() if k != "id"})
+    for f in stored._meta.concrete_fields:
+        if f.name in CONTENT_EXCLUDE:
+            continue
+        if getattr(candidate, f.attname) != getattr(stored, f.attname):
+            return False
+    return True
+
+
+def idempotent_create(
+    *, model: type[V], data: dict[str, Any], extra: dict[str, Any], after_insert: Callable[[V], None],
+    is_own: Callable[[V], bool],
+) -> tuple[V, bool]:  # fmt: skip
+    """Insert a row under a client-chosen id, or recognise a replay of the same create.
+
+    The primary key decides (a constraint, not check-then-insert), so two replays racing each
+    other still make one row. Returns (row, created). An id naming different content, or a row
+    the caller does not own, is a ReplayConflict that reveals nothing more.
+    """
+    try:
+        with transaction.atomic():
+            row = model.objects.create(**data, **extra)
+            after_insert(row)
+            return row, True
+    except IntegrityError:
+        stored = model.objects.filter(pk=data["id"]).first() if "id" in data else None
+        if stored is None:
+            raise
+    if not is_own(stored) or not same_content(stored, data):
+        raise ReplayConflict()
+    return stored, False
+
+
+def entry_create(*, model: type[V], profile: Profile, data: dict[str, Any]) -> tuple[V, bool]:
+    return idempotent_create(
+        model=model,
+        data=data,
+        extra={"profile": profile},
+        after_insert=lambda row: evaluation_request(profile_id=profile.pk),
+        is_own=lambda row: row.profile_id == profile.pk,  # type: ignore[attr-defined]
+    )
+
+
+def profile_create(*, user: User, data: dict[str, Any]) -> tuple[Profile, bool]:
+    own = user.managed_profiles.filter(relationship=Relationship.SELF).exclude(pk=data.get("id"))
+    if data.get("relationship") == Relationship.SELF and own.exists():
+        raise DiaryRuleBroken("You already have a profile of your own.")
+    return idempotent_create(
+        model=Profile,
+        data=data,
+        extra={},
+        after_insert=lambda profile: (
+            ProfileManager.objects.create(profile=profile, user=user) and None
+        ),
+        is_own=lambda profile: profile.manager_links.filter(user=user).exists(),
+    )
+
+
+# --- edits from several devices ------------------------------------------------------------
+
+
+def etag_matches(row: Any, if_match: str | None) -> bool:
+    if if_match is None:
+        return True
+    tags = [tag.strip().removeprefix("W/") for tag in if_match.split(",")]
+    return "*" in tags or row.etag in tags
+
+
+@transaction.atomic
+def versioned_update(
+    *,
+    queryset: models.QuerySet[V],
+    pk: Any,
+    data: dict[str, Any],
+    if_match: str | None,
+    evaluate: bool,
+) -> V:
+    """Apply a PATCH under a row lock; a stale If-Match changes nothing (412)."""
+    row = queryset.select_for_update().get(pk=pk)
+    if not etag_matches(row, if_match):
+        raise PreconditionFailed()
+    for name, value in data.items():
+        setattr(row, name, value)
+    row.version += 1  # type: ignore[attr-defined]
+    row.save()
+    if evaluate:
+        # An entry asks for its profile; a profile (a new date of birth moves the age band) for itself.
+        evaluation_request(profile_id=getattr(row, "profile_id", row.pk))
+    return row
+
+
+@transaction.atomic
+def versioned_delete(
+    *, queryset: models.QuerySet[Any], pk: Any, if_match: str | None, evaluate: bool
+) -> None:
+    row = queryset.select_for_update().get(pk=pk)
+    if not etag_matches(row, if_match):
+        raise PreconditionFailed()
+    profile_id = getattr(row, "profile_id", None)
+    row.delete()
+    if evaluate and profile_id is not None:
+        evaluation_request(profile_id=profile_id)
+
+
+# --- managers -----------------------------------------------------------------------------
+
+
+def manager_add(*, profile: Profile, email: str) -> User:
+    user = User.objects.filter(
+        email__iexact=email.strip(),
+        role__in=[Role.PATIENT, Role.CAREGIVER],
+        is_active=True,
+        emailaddress__verified=True,
+    ).first()
+    if user is None:
+        raise DiaryRuleBroken("No patient or caregiver account with that verified e-mail address.")
+    ProfileManager.objects.get_or_create(profile=profile, user=user)
+    return user
+
+
+@transaction.atomic
+def manager_remove(*, profile: Profile, user_id: Any) -> None:
+    links = ProfileManager.objects.select_for_update().filter(profile=profile)
+    if not links.filter(user_id=user_id).exists():
+        raise ProfileManager.DoesNotExist()
+    if links.count() == 1:
+        raise DiaryRuleBroken("A profile needs at least one manager; delete the profile instead.")
+    links.filter(user_id=user_id).delete()
+
+
+# --- consent: care links and invitations ---------------------------------------------------
+
+# No 0/O, 1/I/L: codes are read aloud over the phone.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 8  # 31^8 ≈ 8.5e11, with failed attempts rate-limited
+INVITATION_LIFETIME = timedelta(days=7)
+
+
+def invitation_code_normalize(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def invitation_create(
+    *, team: CareTeam, created_by: User, expires_at: datetime | None
+) -> CareTeamInvitation:
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return CareTeamInvitation.objects.create(
+        team=team,
+        code=code,
+        created_by=created_by,
+        expires_at=expires_at or timezone.now() + INVITATION_LIFETIME,
+    )
+
+
+class InvalidInvitation(Exception):
+    pass
+
+
+@transaction.atomic
+def care_link_join(*, profile: Profile, code: str, user: User) -> tuple[CareLink, bool]:
+    """Consent: share the profile with the team whose single-use code this is."""
+    invitation = (
+        CareTeamInvitation.objects.select_for_update()
+        .filter(
+            code=invitation_code_normalize(code),
+            used_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .first()
+    )
+    if invitation is None:
+        raise InvalidInvitation()
+    existing = CareLink.objects.filter(
+        profile=profile, team=invitation.team, revoked_at__isnull=True
+    ).first()
+    link = existing or CareLink.objects.create(
+        profile=profile, team=invitation.team, created_by=user
+    )
+    invitation.used_at = timezone.now()
+    invitation.used_for = link
+    invitation.save(update_fields=["used_at", "used_for"])
+    # The team's thresholds apply from now on: evaluate what is already in the diary.
+    evaluation_request(profile_id=profile.pk)
+    return link, existing is None
+
+
+def care_link_revoke(*, link: CareLink, user: User) -> None:
+    CareLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), revoked_by=user
+    )
+
+
+# --- the access log ------------------------------------------------------------------------
+
+
+def access_record(
+    *, actor: User, profile: Profile, action: str, obj: Any = None, ip: str | None = None
+) -> None:
+    """Log a read or write by someone other than the managers. `obj` is a row, a model class
+    (for a list), or None (the profile itself)."""
+    if obj is None:
+        object_type, object_id = "Profile", str(profile.pk)
+    elif isinstance(obj, type):
+        object_type, object_id = obj.__name__, ""
+    else:
+        object_type, object_id = type(obj).__name__, str(obj.pk)
+    AccessLogEntry.objects.create(
+        profile=profile, actor=actor, actor_email=actor.email, action=action,
+        object_type=object_type, object_id=object_id, ip_address=ip,
+    )  # fmt: skip
