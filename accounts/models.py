@@ -80,9 +80,7 @@ class CareTeamMember(models.Model):
     joined_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["team", "user"], name="one_membership_per_team")
-        ]
+        constraints = [models.UniqueConstraint(fields=["team", "user"], name="one_membership_per_team")]
 
     def __str__(self) -> str:
         return f"{self.user} in {self.team}"

@@ -34,12 +34,13 @@ from .serializers import (
 )
 
 IF_MATCH = OpenApiParameter(
-    "If-Match", str, OpenApiParameter.HEADER, required=False,
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
     description="The ETag last seen; a stale one answers 412 and changes nothing.",
-)  # fmt: skip
-CONFLICT = OpenApiResponse(
-    description="The id is already used for different content, or is not yours."
 )
+CONFLICT = OpenApiResponse(description="The id is already used for different content, or is not yours.")
 STALE = OpenApiResponse(description="If-Match no longer matches: someone changed it first.")
 
 
@@ -112,9 +113,7 @@ class ProfileListView(GenericAPIView):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            profile, created = services.profile_create(
-                user=request.user, data=serializer.validated_data
-            )
+            profile, created = services.profile_create(user=request.user, data=serializer.validated_data)
         except services.ReplayConflict:
             raise Conflict() from None
         except services.DiaryRuleBroken as exc:
@@ -139,9 +138,12 @@ class ProfileDetailView(ProfileScopedView):
         serializer.is_valid(raise_exception=True)
         try:
             profile = services.versioned_update(
-                queryset=profiles_managed_by(request.user), pk=profile.pk, data=serializer.validated_data,
-                if_match=request.headers.get("If-Match"), evaluate=True,
-            )  # fmt: skip
+                queryset=profiles_managed_by(request.user),
+                pk=profile.pk,
+                data=serializer.validated_data,
+                if_match=request.headers.get("If-Match"),
+                evaluate=True,
+            )
         except services.PreconditionFailed:
             raise Stale() from None
         return with_etag(Response(self.get_serializer(profile).data), profile)
@@ -151,9 +153,11 @@ class ProfileDetailView(ProfileScopedView):
         profile = self.profile(write=True)
         try:
             services.versioned_delete(
-                queryset=profiles_managed_by(request.user), pk=profile.pk,
-                if_match=request.headers.get("If-Match"), evaluate=False,
-            )  # fmt: skip
+                queryset=profiles_managed_by(request.user),
+                pk=profile.pk,
+                if_match=request.headers.get("If-Match"),
+                evaluate=False,
+            )
         except services.PreconditionFailed:
             raise Stale() from None
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -166,15 +170,25 @@ def guidance_for(entry: Entry, profile: Profile) -> dict | None:
     today = timezone.localdate()
     if isinstance(entry, SymptomEntry):
         return guidance.guidance_for_symptoms(
-            symptoms=entry.symptoms, temperature_c=entry.temperature_c,
-            recorded_on=timezone.localdate(entry.recorded_at), date_of_birth=profile.date_of_birth, today=today,
-        ).as_dict()  # fmt: skip
+            symptoms=entry.symptoms,
+            temperature_c=entry.temperature_c,
+            recorded_on=timezone.localdate(entry.recorded_at),
+            date_of_birth=profile.date_of_birth,
+            today=today,
+        ).as_dict()
     if isinstance(entry, InfectionEpisode):
         return guidance.guidance_for_infection(
-            kind=entry.kind, severity=entry.severity, onset=entry.onset, resolved_on=entry.resolved_on,
-            hospitalized=entry.hospitalized, icu=entry.icu, iv_antibiotics=entry.iv_antibiotics,
-            max_temperature_c=entry.max_temperature_c, date_of_birth=profile.date_of_birth, today=today,
-        ).as_dict()  # fmt: skip
+            kind=entry.kind,
+            severity=entry.severity,
+            onset=entry.onset,
+            resolved_on=entry.resolved_on,
+            hospitalized=entry.hospitalized,
+            icu=entry.icu,
+            iv_antibiotics=entry.iv_antibiotics,
+            max_temperature_c=entry.max_temperature_c,
+            date_of_birth=profile.date_of_birth,
+            today=today,
+        ).as_dict()
     return None
 
 
@@ -213,9 +227,7 @@ class EntryListView(EntryView):
             )
         except services.ReplayConflict:
             raise Conflict() from None
-        return self.render(
-            entry, profile, status.HTTP_201_CREATED if created else status.HTTP_200_OK
-        )
+        return self.render(entry, profile, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
 class EntryDetailView(EntryView):
@@ -238,9 +250,12 @@ class EntryDetailView(EntryView):
         serializer.is_valid(raise_exception=True)
         try:
             entry = services.versioned_update(
-                queryset=self.entries(profile), pk=entry.pk, data=serializer.validated_data,
-                if_match=request.headers.get("If-Match"), evaluate=True,
-            )  # fmt: skip
+                queryset=self.entries(profile),
+                pk=entry.pk,
+                data=serializer.validated_data,
+                if_match=request.headers.get("If-Match"),
+                evaluate=True,
+            )
         except services.PreconditionFailed:
             raise Stale() from None
         return self.render(entry, profile)
@@ -319,9 +334,7 @@ FAILED_CODE_WINDOW = 3600
 
 
 class TooManyCodes(exceptions.Throttled):
-    default_detail = (
-        "Too many wrong codes. Try again in an hour, or ask your care team for a new code."
-    )
+    default_detail = "Too many wrong codes. Try again in an hour, or ask your care team for a new code."
 
 
 @extend_schema(tags=["care links"])
@@ -330,9 +343,7 @@ class CareLinkListView(ProfileScopedView):
 
     def get(self, request: Request, profile_id: str) -> Response:
         profile = self.profile(write=True)
-        return Response(
-            self.get_serializer(profile.care_links.select_related("team"), many=True).data
-        )
+        return Response(self.get_serializer(profile.care_links.select_related("team"), many=True).data)
 
     @extend_schema(
         request=JoinCareTeamSerializer, responses={201: CareLinkSerializer, 200: CareLinkSerializer}
@@ -352,9 +363,7 @@ class CareLinkListView(ProfileScopedView):
         except services.InvalidInvitation:
             cache.add(failures_key, 0, FAILED_CODE_WINDOW)
             cache.incr(failures_key)
-            raise exceptions.ValidationError(
-                {"code": ["This code is not valid or has expired."]}
-            ) from None
+            raise exceptions.ValidationError({"code": ["This code is not valid or has expired."]}) from None
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(self.get_serializer(link).data, status=code)
 
@@ -371,17 +380,13 @@ class CareLinkDetailView(ProfileScopedView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-@extend_schema(
-    tags=["care teams"], request=InvitationCreateSerializer, responses={201: InvitationSerializer}
-)
+@extend_schema(tags=["care teams"], request=InvitationCreateSerializer, responses={201: InvitationSerializer})
 class InvitationCreateView(GenericAPIView):
     permission_classes = [IsClinician]
     serializer_class = InvitationCreateSerializer
 
     def post(self, request: Request, team_id: str) -> Response:
-        team = get_object_or_404(
-            CareTeam.objects.filter(memberships__user=request.user), pk=team_id
-        )
+        team = get_object_or_404(CareTeam.objects.filter(memberships__user=request.user), pk=team_id)
         body = self.get_serializer(data=request.data)
         body.is_valid(raise_exception=True)
         invitation = services.invitation_create(

@@ -21,9 +21,7 @@ EMERGENCY_NUMBERS = "999 in the UK, 112 in Europe, 911 in the US"
 RECENT_DAYS = 14
 
 URGENT_INFECTION_KINDS = frozenset({"sepsis", "meningitis"})
-SERIOUS_INFECTION_KINDS = frozenset(
-    {"sepsis", "meningitis", "osteomyelitis", "pneumonia", "abscess"}
-)
+SERIOUS_INFECTION_KINDS = frozenset({"sepsis", "meningitis", "osteomyelitis", "pneumonia", "abscess"})
 
 KIND_ARTICLES = {
     "pneumonia": ["vaccines", "infections-and-warning-signs"],
@@ -82,9 +80,7 @@ def is_recent(entry_day: date, today: date) -> bool:
     return today - entry_day <= timedelta(days=RECENT_DAYS)
 
 
-def temperature_red_flag(
-    temperature: Decimal | None, *, date_of_birth: date, on: date
-) -> str | None:
+def temperature_red_flag(temperature: Decimal | None, *, date_of_birth: date, on: date) -> str | None:
     """Why a temperature is a red flag (DESIGN.md, red_flag_symptoms), or None."""
     if temperature is None:
         return None
@@ -93,9 +89,7 @@ def temperature_red_flag(
     if temperature < Decimal("36.0"):
         return "A temperature below 36 °C can be a sign of sepsis."
     if temperature >= Decimal("38.0") and is_under_3_months(date_of_birth, on):
-        return (
-            "A baby under 3 months with a temperature of 38 °C or more needs to be seen urgently."
-        )
+        return "A baby under 3 months with a temperature of 38 °C or more needs to be seen urgently."
     return None
 
 
@@ -135,12 +129,8 @@ def guidance_for_symptoms(
     flags = sorted(RED_FLAG_SYMPTOMS.intersection(symptoms))
     reason = None
     if flags:
-        reason = (
-            "These are red-flag signs: " + ", ".join(code.replace("_", " ") for code in flags) + "."
-        )
-    reason = reason or temperature_red_flag(
-        temperature_c, date_of_birth=date_of_birth, on=recorded_on
-    )
+        reason = "These are red-flag signs: " + ", ".join(code.replace("_", " ") for code in flags) + "."
+    reason = reason or temperature_red_flag(temperature_c, date_of_birth=date_of_birth, on=recorded_on)
     if reason:
         return _urgent(reason) if is_recent(recorded_on, today) else _past([])
     if (
@@ -148,13 +138,11 @@ def guidance_for_symptoms(
         and temperature_c >= Decimal("39.0")
         and is_3_to_6_months(date_of_birth, recorded_on)
     ):
-        return _contact("A baby aged 3 to 6 months with a temperature of 39 °C or more needs to be checked.",
-                        [URGENT_CARE_ARTICLE, "caring-for-a-child"])  # fmt: skip
-    articles = (
-        ["caring-for-a-child"]
-        if "fever" in symptoms and is_child(date_of_birth, recorded_on)
-        else []
-    )
+        return _contact(
+            "A baby aged 3 to 6 months with a temperature of 39 °C or more needs to be checked.",
+            [URGENT_CARE_ARTICLE, "caring-for-a-child"],
+        )
+    articles = ["caring-for-a-child"] if "fever" in symptoms and is_child(date_of_birth, recorded_on) else []
     return _routine([*articles, DIARY_ARTICLE])
 
 
@@ -182,16 +170,7 @@ def guidance_for_infection(
         reason = temperature_red_flag(max_temperature_c, date_of_birth=date_of_birth, on=onset)
     if reason and ongoing and is_recent(onset, today):
         return _urgent(reason, articles)
-    if (
-        reason
-        or severity == "severe"
-        or hospitalized
-        or iv_antibiotics
-        or kind in SERIOUS_INFECTION_KINDS
-    ):
-        why = (
-            reason
-            or "Serious infections help your care team decide whether treatment needs to change."
-        )
+    if reason or severity == "severe" or hospitalized or iv_antibiotics or kind in SERIOUS_INFECTION_KINDS:
+        why = reason or "Serious infections help your care team decide whether treatment needs to change."
         return _contact(why, articles)
     return _routine(articles)

@@ -304,9 +304,7 @@ class CareTeamInvitation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
-    used_for = models.ForeignKey(
-        CareLink, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    used_for = models.ForeignKey(CareLink, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
 
 class AccessAction(models.TextChoices):
@@ -343,9 +341,7 @@ class EvaluationRequest(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    profile = models.ForeignKey(
-        Profile, on_delete=models.CASCADE, related_name="evaluation_requests"
-    )
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="evaluation_requests")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     dispatched_at = models.DateTimeField(null=True, blank=True)
     processed_at = models.DateTimeField(null=True, blank=True, db_index=True)

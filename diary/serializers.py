@@ -104,9 +104,20 @@ class InfectionEpisodeSerializer(EntrySerializer):
     class Meta(EntrySerializer.Meta):
         model = InfectionEpisode
         fields = [
-            "id", "kind", "onset", "resolved_on", "severity", "max_temperature_c", "hospitalized", "icu",
-            "iv_antibiotics", "er_visit", "confirmed_by_clinician", "organism", *EntrySerializer.Meta.fields[1:],
-        ]  # fmt: skip
+            "id",
+            "kind",
+            "onset",
+            "resolved_on",
+            "severity",
+            "max_temperature_c",
+            "hospitalized",
+            "icu",
+            "iv_antibiotics",
+            "er_visit",
+            "confirmed_by_clinician",
+            "organism",
+            *EntrySerializer.Meta.fields[1:],
+        ]
 
     def validate(self, attrs):  # type: ignore[no-untyped-def]
         require_order(self, attrs, "onset", "resolved_on")
@@ -139,9 +150,7 @@ class SymptomEntrySerializer(EntrySerializer):
 
     def validate(self, attrs):  # type: ignore[no-untyped-def]
         if not merged(self, attrs, "symptoms") and merged(self, attrs, "temperature_c") is None:
-            raise serializers.ValidationError(
-                {"symptoms": ["Give at least one symptom or a temperature."]}
-            )
+            raise serializers.ValidationError({"symptoms": ["Give at least one symptom or a temperature."]})
         return attrs
 
 
@@ -153,9 +162,16 @@ class TreatmentSerializer(EntrySerializer):
     class Meta(EntrySerializer.Meta):
         model = Treatment
         fields = [
-            "id", "kind", "name", "route", "prophylactic", "started_on", "ended_on", "dose",
+            "id",
+            "kind",
+            "name",
+            "route",
+            "prophylactic",
+            "started_on",
+            "ended_on",
+            "dose",
             *EntrySerializer.Meta.fields[1:],
-        ]  # fmt: skip
+        ]
 
     def validate(self, attrs):  # type: ignore[no-untyped-def]
         require_order(self, attrs, "started_on", "ended_on")
@@ -171,9 +187,7 @@ class VaccinationSerializer(EntrySerializer):
 
 
 class LabResultSerializer(EntrySerializer):
-    value = serializers.DecimalField(
-        max_digits=10, decimal_places=3, min_value=0, coerce_to_string=False
-    )
+    value = serializers.DecimalField(max_digits=10, decimal_places=3, min_value=0, coerce_to_string=False)
     reference_low = serializers.DecimalField(
         max_digits=10,
         decimal_places=3,
@@ -196,9 +210,16 @@ class LabResultSerializer(EntrySerializer):
     class Meta(EntrySerializer.Meta):
         model = LabResult
         fields = [
-            "id", "analyte", "value", "unit", "reference_low", "reference_high", "collected_on", "below_range",
+            "id",
+            "analyte",
+            "value",
+            "unit",
+            "reference_low",
+            "reference_high",
+            "collected_on",
+            "below_range",
             *EntrySerializer.Meta.fields[1:],
-        ]  # fmt: skip
+        ]
 
     def validate(self, attrs):  # type: ignore[no-untyped-def]
         require_order(self, attrs, "reference_low", "reference_high")
@@ -223,9 +244,7 @@ def with_guidance(entry_serializer: type[EntrySerializer]) -> type[EntrySerializ
         def get_guidance(self, obj) -> dict:  # type: ignore[no-untyped-def]
             return self.context["guidance"]
 
-    WithGuidance.__name__ = entry_serializer.__name__.replace(
-        "Serializer", "WithGuidanceSerializer"
-    )
+    WithGuidance.__name__ = entry_serializer.__name__.replace("Serializer", "WithGuidanceSerializer")
     WithGuidance.__qualname__ = WithGuidance.__name__
     return WithGuidance
 

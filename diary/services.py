@@ -54,9 +54,7 @@ def evaluation_dispatch(request_id: str) -> None:
     try:
         app.tasks[EVALUATE_PROFILE_TASK].apply_async(args=[request_id])
     except Exception:
-        log.warning(
-            "evaluation %s not dispatched; the outbox sweep will retry", request_id, exc_info=True
-        )
+        log.warning("evaluation %s not dispatched; the outbox sweep will retry", request_id, exc_info=True)
         return
     EvaluationRequest.objects.filter(pk=request_id, dispatched_at__isnull=True).update(
         dispatched_at=timezone.now()
@@ -86,9 +84,13 @@ def same_content(stored: models.Model, data: dict[str, Any]) -> bool:
 
 
 def idempotent_create(
-    *, model: type[V], data: dict[str, Any], extra: dict[str, Any], after_insert: Callable[[V], None],
+    *,
+    model: type[V],
+    data: dict[str, Any],
+    extra: dict[str, Any],
+    after_insert: Callable[[V], None],
     is_own: Callable[[V], bool],
-) -> tuple[V, bool]:  # fmt: skip
+) -> tuple[V, bool]:
     """Insert a row under a client-chosen id, or recognise a replay of the same create.
 
     The primary key decides (a constraint, not check-then-insert), so two replays racing each
@@ -127,9 +129,7 @@ def profile_create(*, user: User, data: dict[str, Any]) -> tuple[Profile, bool]:
         model=Profile,
         data=data,
         extra={},
-        after_insert=lambda profile: (
-            ProfileManager.objects.create(profile=profile, user=user) and None
-        ),
+        after_insert=lambda profile: ProfileManager.objects.create(profile=profile, user=user) and None,
         is_own=lambda profile: profile.manager_links.filter(user=user).exists(),
     )
 
@@ -218,9 +218,7 @@ def invitation_code_normalize(code: str) -> str:
     return "".join(ch for ch in code.upper() if ch.isalnum())
 
 
-def invitation_create(
-    *, team: CareTeam, created_by: User, expires_at: datetime | None
-) -> CareTeamInvitation:
+def invitation_create(*, team: CareTeam, created_by: User, expires_at: datetime | None) -> CareTeamInvitation:
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     return CareTeamInvitation.objects.create(
         team=team,
@@ -248,12 +246,8 @@ def care_link_join(*, profile: Profile, code: str, user: User) -> tuple[CareLink
     )
     if invitation is None:
         raise InvalidInvitation()
-    existing = CareLink.objects.filter(
-        profile=profile, team=invitation.team, revoked_at__isnull=True
-    ).first()
-    link = existing or CareLink.objects.create(
-        profile=profile, team=invitation.team, created_by=user
-    )
+    existing = CareLink.objects.filter(profile=profile, team=invitation.team, revoked_at__isnull=True).first()
+    link = existing or CareLink.objects.create(profile=profile, team=invitation.team, created_by=user)
     invitation.used_at = timezone.now()
     invitation.used_for = link
     invitation.save(update_fields=["used_at", "used_for"])
@@ -283,6 +277,11 @@ def access_record(
     else:
         object_type, object_id = type(obj).__name__, str(obj.pk)
     AccessLogEntry.objects.create(
-        profile=profile, actor=actor, actor_email=actor.email, action=action,
-        object_type=object_type, object_id=object_id, ip_address=ip,
-    )  # fmt: skip
+        profile=profile,
+        actor=actor,
+        actor_email=actor.email,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        ip_address=ip,
+    )

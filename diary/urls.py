@@ -37,9 +37,7 @@ urlpatterns = [
         api.AccessLogView.as_view(),
         name="profile-access-log",
     ),
-    path(
-        "profiles/<uuid:profile_id>/care-links/", api.CareLinkListView.as_view(), name="care-links"
-    ),
+    path("profiles/<uuid:profile_id>/care-links/", api.CareLinkListView.as_view(), name="care-links"),
     path(
         "profiles/<uuid:profile_id>/care-links/<uuid:link_id>/",
         api.CareLinkDetailView.as_view(),

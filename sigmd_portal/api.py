@@ -19,9 +19,7 @@ class StrictSerializerMixin:
         if isinstance(data, dict):
             unknown = sorted(set(data) - set(self.fields))  # type: ignore[attr-defined]
             if unknown:
-                raise serializers.ValidationError(
-                    {name: ["This field is not allowed."] for name in unknown}
-                )
+                raise serializers.ValidationError({name: ["This field is not allowed."] for name in unknown})
         return super().to_internal_value(data)  # type: ignore[misc]
 
 
@@ -43,11 +41,7 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        errors = (
-            response.data
-            if isinstance(response.data, dict)
-            else {"non_field_errors": response.data}
-        )
+        errors = response.data if isinstance(response.data, dict) else {"non_field_errors": response.data}
         response.data = {"detail": "Invalid input.", "code": "invalid", "errors": errors}
     elif isinstance(response.data, dict) and "detail" in response.data:
         detail = response.data["detail"]

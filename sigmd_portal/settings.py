@@ -63,9 +63,7 @@ if not SECRET_KEY:
     SECRET_KEY = "dev-only-insecure-key-for-the-embedded-setup-never-use-in-production"  # noqa: S105 — only with DEBUG on
 
 ALLOWED_HOSTS = [
-    h.strip()
-    for h in env.str("DJANGO_ALLOWED_HOSTS", default="localhost,127.0.0.1").split(",")
-    if h.strip()
+    h.strip() for h in env.str("DJANGO_ALLOWED_HOSTS", default="localhost,127.0.0.1").split(",") if h.strip()
 ]
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must name at least one host")
@@ -155,9 +153,7 @@ AUTH_USER_MODEL = "accounts.User"
 REDIS_URL = env_url("REDIS_URL", None, schemes={"redis", "rediss"})
 
 if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     # A real cache even when embedded: a dummy cache would switch rate limits off.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -225,9 +221,7 @@ EMAIL_URL = env_url(
     },
 )
 globals().update(env.email_url_config(EMAIL_URL))
-DEFAULT_FROM_EMAIL = env.str(
-    "DJANGO_DEFAULT_FROM_EMAIL", default="SIgMD Portal <no-reply@localhost>"
-)
+DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="SIgMD Portal <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Web Push --------------------------------------------------------------------------

@@ -65,9 +65,7 @@ def _isolated(settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
 def celery_worker(require_redis, transactional_db) -> Iterator[object]:  # type: ignore[no-untyped-def]
     """A real Celery worker thread consuming from the real Redis broker."""
     celery_app.conf.task_always_eager = False
-    with start_worker(
-        celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30
-    ) as worker:
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30) as worker:
         yield worker
     celery_app.conf.task_always_eager = True
 

@@ -104,8 +104,6 @@ def test_browser_client_uses_session_cookie_and_enforces_csrf(owner):
     assert client.get("/api/v1/me").json()["email"] == owner.email
     without_csrf = client.patch("/api/v1/me", {"display_name": "Ann"}, format="json")
     assert without_csrf.status_code == 403
-    with_csrf = client.patch(
-        "/api/v1/me", {"display_name": "Ann"}, format="json", HTTP_X_CSRFTOKEN=csrf
-    )
+    with_csrf = client.patch("/api/v1/me", {"display_name": "Ann"}, format="json", HTTP_X_CSRFTOKEN=csrf)
     assert with_csrf.status_code == 200
     assert with_csrf.json()["display_name"] == "Ann"

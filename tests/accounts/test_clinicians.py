@@ -70,9 +70,7 @@ def test_a_clinician_with_totp_logs_in_with_a_code_and_sees_data(monkeypatch):
         f"{APP}/auth/login", {"email": "dr@hospital.org", "password": PASSWORD}, format="json"
     )
     assert login.status_code == 401
-    assert any(
-        f["id"] == "mfa_authenticate" and f.get("is_pending") for f in login.json()["data"]["flows"]
-    )
+    assert any(f["id"] == "mfa_authenticate" and f.get("is_pending") for f in login.json()["data"]["flows"])
     token = login.json()["meta"]["session_token"]
     # Not yet fully signed in.
     assert client.get("/api/v1/profiles/", HTTP_X_SESSION_TOKEN=token).status_code == 401

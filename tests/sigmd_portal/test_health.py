@@ -50,7 +50,4 @@ def test_celery_is_configured_for_reliable_delivery():
     assert conf.task_time_limit and conf.task_soft_time_limit
     from django.conf import settings as django_settings
 
-    assert (
-        conf.broker_transport_options["visibility_timeout"]
-        > django_settings.CELERY_MAX_COUNTDOWN_SECONDS
-    )
+    assert conf.broker_transport_options["visibility_timeout"] > django_settings.CELERY_MAX_COUNTDOWN_SECONDS
