@@ -55,3 +55,27 @@ def totp_code(secret: str) -> str:
 
     counter = next(iter(yield_hotp_counters_from_time()))
     return format_hotp_value(hotp_value(secret, counter))
+
+
+class ProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "diary.Profile"
+        skip_postgeneration_save = True
+
+    display_name = factory.Sequence(lambda n: f"Child {n}")
+    date_of_birth = factory.Faker("date_between", start_date="-10y", end_date="-2y")
+    sex = "unknown"
+    relationship = "child"
+
+    @factory.post_generation
+    def managed_by(obj, create, extracted, **kwargs):
+        from diary.models import ProfileManager
+
+        for user in extracted or []:
+            ProfileManager.objects.create(profile=obj, user=user)
+
+
+def link_to_team(profile, team):
+    from diary.models import CareLink
+
+    return CareLink.objects.create(profile=profile, team=team)
