@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "diary",
     "care",
     "education",
+    "pwa",
 ]
 
 MIDDLEWARE = [
