@@ -12,6 +12,7 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.generics import GenericAPIView
+from rest_framework.mixins import ListModelMixin  # marks list endpoints for the schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -91,7 +92,7 @@ class ProfileScopedView(GenericAPIView):
 
 
 @extend_schema(tags=["profiles"])
-class ProfileListView(GenericAPIView):
+class ProfileListView(ListModelMixin, GenericAPIView):
     serializer_class = ProfileSerializer
 
     def get_queryset(self) -> models.QuerySet[Profile]:
@@ -212,7 +213,7 @@ class EntryView(ProfileScopedView):
         return with_etag(Response(data, status=code), entry)
 
 
-class EntryListView(EntryView):
+class EntryListView(ListModelMixin, EntryView):
     def get(self, request: Request, profile_id: str) -> Response:
         profile = self.profile(obj=self.model)
         return Response(self.get_serializer(self.entries(profile), many=True).data)

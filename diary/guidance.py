@@ -13,8 +13,17 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 
-from .models import RED_FLAG_SYMPTOMS
-
+RED_FLAG_SYMPTOMS = frozenset(
+    {
+        "stiff_neck",
+        "non_blanching_rash",
+        "confusion",
+        "seizure",
+        "difficulty_breathing",
+        "hard_to_wake",
+        "blue_lips",
+    }
+)
 URGENT_CARE_ARTICLE = "when-to-seek-urgent-care"
 EMERGENCY_NUMBERS = "999 in the UK, 112 in Europe, 911 in the US"
 # The urgent rules look at entries from the last 14 days; older ones are history (DESIGN.md).

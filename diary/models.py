@@ -363,14 +363,3 @@ ENTRY_MODELS: tuple[type[Entry], ...] = (
     Vaccination,
     LabResult,
 )
-RED_FLAG_SYMPTOMS = frozenset(
-    {
-        "stiff_neck",
-        "non_blanching_rash",
-        "confusion",
-        "seizure",
-        "difficulty_breathing",
-        "hard_to_wake",
-        "blue_lips",
-    }
-)

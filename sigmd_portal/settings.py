@@ -7,6 +7,7 @@ A malformed value fails loudly at start-up with ImproperlyConfigured.
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -142,8 +143,9 @@ DATABASES["default"]["CONN_MAX_AGE"] = env_int("DJANGO_CONN_MAX_AGE", 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    # A file (not :memory:) for tests too, so a worker thread sees the same data.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # A file (not :memory:) for tests too, so a worker thread sees the same data; one per
+    # process, so two test runs on one machine never share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
 USING_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
@@ -195,6 +197,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "sweep-evaluation-outbox": {
         "task": "care.tasks.sweep_evaluation_outbox",
         "schedule": timedelta(minutes=1),
+    },
+    "sweep-pending-deliveries": {
+        "task": "care.tasks.sweep_pending_deliveries",
+        "schedule": timedelta(minutes=5),
     },
     "escalate-unacknowledged-alerts": {
         "task": "care.tasks.escalate_unacknowledged_alerts",

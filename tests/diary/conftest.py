@@ -9,12 +9,22 @@ TODAY = dt.date.today()
 # One valid body per entry type, as a phone would send it.
 VALID = {
     "infections": {"kind": "otitis_media", "onset": str(TODAY - dt.timedelta(days=2)), "severity": "mild"},
-    "symptoms": {"recorded_at": "2020-01-01T08:00:00+00:00", "symptoms": ["fever", "ear_pain"], "temperature_c": 38.2},
+    "symptoms": {
+        "recorded_at": "2020-01-01T08:00:00+00:00",
+        "symptoms": ["fever", "ear_pain"],
+        "temperature_c": 38.2,
+    },
     "treatments": {"kind": "antibiotic", "name": "Amoxicillin", "route": "oral", "started_on": str(TODAY)},
     "vaccinations": {"vaccine": "PCV20", "given_on": str(TODAY - dt.timedelta(days=30))},
-    "labs": {"analyte": "IgM", "value": 18, "unit": "mg/dL", "reference_low": 40, "reference_high": 230,
-             "collected_on": str(TODAY - dt.timedelta(days=10))},
-}  # fmt: skip
+    "labs": {
+        "analyte": "IgM",
+        "value": 18,
+        "unit": "mg/dL",
+        "reference_low": 40,
+        "reference_high": 230,
+        "collected_on": str(TODAY - dt.timedelta(days=10)),
+    },
+}
 # A field each type lets you change, and a valid new value.
 EDIT = {
     "infections": ("severity", "moderate"),

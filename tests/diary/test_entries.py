@@ -85,8 +85,15 @@ def test_stale_if_match_is_412_and_changes_nothing(kind, child, owner, teammate)
     created = client_for(owner).post(url(child, kind), VALID[kind], format="json")
     entry = url(child, kind, created.json()["id"])
     field, value = EDIT[kind]
-    assert client_for(teammate).patch(entry, {field: value}, format="json", HTTP_IF_MATCH=created["ETag"]).status_code == 200
-    stale = client_for(owner).patch(entry, {"notes": "offline edit"}, format="json", HTTP_IF_MATCH=created["ETag"])
+    assert (
+        client_for(teammate)
+        .patch(entry, {field: value}, format="json", HTTP_IF_MATCH=created["ETag"])
+        .status_code
+        == 200
+    )
+    stale = client_for(owner).patch(
+        entry, {"notes": "offline edit"}, format="json", HTTP_IF_MATCH=created["ETag"]
+    )
     assert stale.status_code == 412
     assert client_for(owner).delete(entry, HTTP_IF_MATCH=created["ETag"]).status_code == 412
     assert client_for(owner).get(entry).json()["notes"] != "offline edit"
@@ -101,7 +108,9 @@ def test_each_write_asks_for_an_evaluation_in_the_same_transaction(child, owner)
 
 
 def test_a_failed_write_leaves_no_outbox_row(child, owner):
-    client_for(owner).post(url(child, "infections"), {**VALID["infections"], "severity": "awful"}, format="json")
+    client_for(owner).post(
+        url(child, "infections"), {**VALID["infections"], "severity": "awful"}, format="json"
+    )
     assert not EvaluationRequest.objects.exists()
 
 

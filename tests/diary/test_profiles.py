@@ -42,7 +42,9 @@ def test_the_last_manager_cannot_be_removed(owner):
 
 def test_a_stranger_cannot_add_themselves_as_manager(owner, stranger):
     profile = ProfileFactory(managed_by=[owner])
-    response = client_for(stranger).post(f"/api/v1/profiles/{profile.id}/managers/", {"email": stranger.email})
+    response = client_for(stranger).post(
+        f"/api/v1/profiles/{profile.id}/managers/", {"email": stranger.email}
+    )
     assert response.status_code == 404
     assert list(profile.managers.all()) == [owner]
 
@@ -83,7 +85,9 @@ def test_replaying_a_profile_create_makes_one_profile(owner, stranger):
     client = client_for(owner)
     assert client.post("/api/v1/profiles/", body, format="json").status_code == 201
     assert client.post("/api/v1/profiles/", body, format="json").status_code == 200
-    assert client.post("/api/v1/profiles/", {**body, "display_name": "Other"}, format="json").status_code == 409
+    assert (
+        client.post("/api/v1/profiles/", {**body, "display_name": "Other"}, format="json").status_code == 409
+    )
     assert client_for(stranger).post("/api/v1/profiles/", body, format="json").status_code == 409
     assert Profile.objects.count() == 1
 

@@ -53,7 +53,9 @@ def test_invalid_entries_are_400_naming_the_field_and_save_nothing(kind, change,
 
 def test_a_patch_is_checked_against_the_stored_values(child, owner):
     client = client_for(owner)
-    created = client.post(f"/api/v1/profiles/{child.id}/infections/", {**VALID["infections"], "onset": LATER}, format="json")
+    created = client.post(
+        f"/api/v1/profiles/{child.id}/infections/", {**VALID["infections"], "onset": LATER}, format="json"
+    )
     entry = f"/api/v1/profiles/{child.id}/infections/{created.json()['id']}/"
     response = client.patch(entry, {"resolved_on": EARLIER}, format="json")
     assert response.status_code == 400

@@ -1,0 +1,216 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, status
+from rest_framework.generics import GenericAPIView, ListAPIView
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.models import CareTeam
+from accounts.permissions import IsClinician
+from diary.api import ProfileScopedView
+from diary.selectors import profile_summary
+
+from . import rules, services
+from .models import PushSubscription
+from .selectors import alerts_visible_to, profile_facts, team_settings
+from .serializers import (
+    AlertSerializer,
+    PushKeySerializer,
+    PushSubscriptionOutSerializer,
+    PushSubscriptionSerializer,
+    ResolveSerializer,
+    SummarySerializer,
+    TeamRulesSerializer,
+)
+
+
+@extend_schema(tags=["alerts"])
+class AlertListView(ListAPIView):
+    """Clinicians: alerts for their teams' linked profiles. Patients and caregivers: alerts on
+    their own profiles, read-only (shows when the care team saw them). Filter: ?status=, ?profile=."""
+
+    serializer_class = AlertSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        alerts = alerts_visible_to(self.request.user).select_related("team", "profile", "acknowledged_by")
+        if status_ := self.request.query_params.get("status"):
+            alerts = alerts.filter(status=status_)
+        if profile := self.request.query_params.get("profile"):
+            try:
+                alerts = alerts.filter(profile_id=uuid.UUID(profile))
+            except ValueError:
+                raise exceptions.ValidationError({"profile": ["Not a valid id."]}) from None
+        return alerts
+
+
+class AlertTransitionView(GenericAPIView):
+    serializer_class = AlertSerializer
+
+    def alert(self, alert_id: str):  # type: ignore[no-untyped-def]
+        alert = get_object_or_404(alerts_visible_to(self.request.user), pk=alert_id)
+        if not self.request.user.is_clinician:
+            raise exceptions.PermissionDenied("Only the care team can acknowledge or resolve alerts.")
+        return alert
+
+
+@extend_schema(tags=["alerts"], request=None, responses={200: AlertSerializer, 409: OpenApiResponse()})
+class AlertAcknowledgeView(AlertTransitionView):
+    def post(self, request: Request, alert_id: str) -> Response:
+        try:
+            alert = services.alert_acknowledge(alert=self.alert(alert_id), user=request.user)
+        except services.AlertTransitionError as exc:
+            return Response({"detail": str(exc), "code": "resolved"}, status=status.HTTP_409_CONFLICT)
+        return Response(AlertSerializer(alert).data)
+
+
+@extend_schema(
+    tags=["alerts"], request=ResolveSerializer, responses={200: AlertSerializer, 409: OpenApiResponse()}
+)
+class AlertResolveView(AlertTransitionView):
+    def post(self, request: Request, alert_id: str) -> Response:
+        alert = self.alert(alert_id)
+        body = ResolveSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            alert = services.alert_resolve(alert=alert, user=request.user, note=body.validated_data["note"])
+        except services.AlertTransitionError as exc:
+            return Response({"detail": str(exc), "code": "resolved"}, status=status.HTTP_409_CONFLICT)
+        return Response(AlertSerializer(alert).data)
+
+
+def rules_payload(team: CareTeam) -> dict:
+    thresholds = team_settings(team)
+    return {
+        "escalation_delay_minutes": team.escalation_delay_minutes,
+        "rules": [
+            {
+                "rule": code,
+                "priority": rule.priority,
+                "unit": rule.unit,
+                "enabled": thresholds[code][rules.CHILD].enabled,
+                **{
+                    band: {
+                        "threshold": thresholds[code][band].count,
+                        "window_days": thresholds[code][band].window_days,
+                    }
+                    for band in (rules.CHILD, rules.ADULT)
+                },
+            }
+            for code, rule in rules.RULES.items()
+        ],
+    }
+
+
+@extend_schema(tags=["care teams"])
+class TeamRulesView(GenericAPIView):
+    """The team's thresholds. PUT replaces them: rules left out go back to the defaults."""
+
+    permission_classes = [IsClinician]
+    serializer_class = TeamRulesSerializer
+
+    def team(self, team_id: str) -> CareTeam:
+        return get_object_or_404(CareTeam.objects.filter(memberships__user=self.request.user), pk=team_id)
+
+    def get(self, request: Request, team_id: str) -> Response:
+        return Response(rules_payload(self.team(team_id)))
+
+    def put(self, request: Request, team_id: str) -> Response:
+        team = self.team(team_id)
+        body = self.get_serializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        settings_in = [
+            services.RuleSettingInput(
+                rule=item["rule"],
+                enabled=item["enabled"],
+                child=rules.Threshold(item["child"]["threshold"], item["child"]["window_days"]),
+                adult=rules.Threshold(item["adult"]["threshold"], item["adult"]["window_days"]),
+            )
+            for item in body.validated_data["rules"]
+        ]
+        services.team_rules_replace(
+            team=team,
+            settings_in=settings_in,
+            user=request.user,
+            escalation_delay_minutes=body.validated_data.get("escalation_delay_minutes"),
+        )
+        team.refresh_from_db()
+        return Response(rules_payload(team))
+
+
+@extend_schema(tags=["profiles"], responses={200: SummarySerializer})
+class ProfileSummaryView(ProfileScopedView):
+    """The last 12 months in numbers, with which default alert thresholds are met."""
+
+    serializer_class = SummarySerializer
+
+    def get(self, request: Request, profile_id: str) -> Response:
+        profile = self.profile(obj=None)
+        today = timezone.localdate()
+        summary = profile_summary(profile, today=today)
+        band = rules.age_band(profile.date_of_birth, today)
+        findings = rules.evaluate(profile_facts(profile), today)
+        summary["age_band"] = band
+        summary["thresholds"] = [
+            {
+                "rule": code,
+                "priority": rule.priority,
+                "unit": rule.unit,
+                "threshold": getattr(rule, band).count,
+                "window_days": getattr(rule, band).window_days,
+                "met": any(f.rule == code for f in findings),
+                "evidence": sorted({i for f in findings if f.rule == code for _, i in f.evidence}),
+            }
+            for code, rule in rules.RULES.items()
+        ]
+        return Response(SummarySerializer(summary).data)
+
+
+@extend_schema(tags=["push"])
+class PushSubscriptionView(GenericAPIView):
+    """This device's Web Push subscription (the browser's PushSubscription.toJSON())."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = PushSubscriptionSerializer
+
+    @extend_schema(responses={201: PushSubscriptionOutSerializer, 200: PushSubscriptionOutSerializer})
+    def post(self, request: Request) -> Response:
+        body = self.get_serializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        keys = body.validated_data.get("keys")
+        if not keys:
+            raise exceptions.ValidationError({"keys": ["This field is required."]})
+        subscription, created = PushSubscription.objects.update_or_create(
+            endpoint=body.validated_data["endpoint"],
+            defaults={"user": request.user, "p256dh": keys["p256dh"], "auth": keys["auth"]},
+        )
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(PushSubscriptionOutSerializer(subscription).data, status=code)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request) -> Response:
+        body = self.get_serializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        deleted, _ = PushSubscription.objects.filter(
+            user=request.user, endpoint=body.validated_data["endpoint"]
+        ).delete()
+        if not deleted:
+            raise exceptions.NotFound()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(tags=["push"])
+class PushKeyView(GenericAPIView):
+    """The VAPID public key a browser needs to subscribe (empty when Web Push is off)."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = PushKeySerializer
+
+    def get(self, request: Request) -> Response:
+        return Response({"enabled": settings.WEB_PUSH_ENABLED, "public_key": settings.VAPID_PUBLIC_KEY})

@@ -1,0 +1,182 @@
+"""What clinicians receive: team thresholds, alerts and their lifecycle, notifications."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from accounts.models import CareTeam
+from diary.models import Profile
+
+from .rules import RULES
+
+
+class RuleCode(models.TextChoices):
+    SEVERE_INFECTION = "severe_infection"
+    RED_FLAG_SYMPTOMS = "red_flag_symptoms"
+    RECURRENT_EAR_INFECTIONS = "recurrent_ear_infections"
+    RECURRENT_SINUS_INFECTIONS = "recurrent_sinus_infections"
+    RECURRENT_PNEUMONIA = "recurrent_pneumonia"
+    DEEP_SEATED_INFECTIONS = "deep_seated_infections"
+    PROLONGED_ANTIBIOTICS = "prolonged_antibiotics"
+    RECURRENT_IV_ANTIBIOTICS = "recurrent_iv_antibiotics"
+    PERSISTENT_THRUSH = "persistent_thrush"
+
+
+assert set(RuleCode.values) == set(RULES), "every rule in care.rules has a code here"
+
+
+class TeamRuleSetting(models.Model):
+    """A care team's override of one rule's defaults (rows absent = defaults)."""
+
+    team = models.ForeignKey(CareTeam, on_delete=models.CASCADE, related_name="rule_settings")
+    rule = models.CharField(max_length=32, choices=RuleCode.choices)
+    enabled = models.BooleanField(default=True)
+    child_threshold = models.PositiveIntegerField()
+    child_window_days = models.PositiveIntegerField()
+    adult_threshold = models.PositiveIntegerField()
+    adult_window_days = models.PositiveIntegerField()
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["team", "rule"], name="one_setting_per_rule")]
+
+
+class Priority(models.TextChoices):
+    URGENT = "urgent"
+    ROUTINE = "routine"
+
+
+class AlertStatus(models.TextChoices):
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+    RESOLVED = "resolved"
+
+
+class Alert(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="alerts")
+    # Null: the profile has no active care link; the alert is for its managers only.
+    team = models.ForeignKey(CareTeam, null=True, blank=True, on_delete=models.CASCADE, related_name="alerts")
+    rule = models.CharField(max_length=32, choices=RuleCode.choices)
+    priority = models.CharField(max_length=8, choices=Priority.choices)
+    status = models.CharField(max_length=16, choices=AlertStatus.choices, default=AlertStatus.OPEN)
+    summary = models.CharField(max_length=300)
+    threshold = models.PositiveIntegerField()
+    window_days = models.PositiveIntegerField()
+    age_band = models.CharField(max_length=8)
+    evidence = models.JSONField(default=list)  # [{"type": "episode", "id": "..."}]
+    # Urgent: one alert per triggering entry, ever. Frequency: one unresolved per (team, profile, rule).
+    dedup_key = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolution_note = models.TextField(blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dedup_key"],
+                condition=Q(priority="urgent") | ~Q(status="resolved"),
+                name="alert_dedup",
+            )
+        ]
+        indexes = [models.Index(fields=["team", "status"]), models.Index(fields=["profile", "rule"])]
+
+    @property
+    def evidence_ids(self) -> set[str]:
+        return {item["id"] for item in self.evidence}
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email"
+    PUSH = "push"
+
+
+class DeliveryKind(models.TextChoices):
+    ALERT = "alert"
+    ESCALATION = "escalation"
+    DIGEST = "digest"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+class Notification(models.Model):
+    """The in-app inbox of a clinician."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=16, choices=DeliveryKind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "alert", "kind"], name="one_notification_per_kind")
+        ]
+
+
+class Delivery(models.Model):
+    """One message on one channel to one person. Unique, so a retried task never sends twice."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    kind = models.CharField(max_length=16, choices=DeliveryKind.choices)
+    alert = models.ForeignKey(
+        Alert, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    digest_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=8, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "channel", "kind", "alert"],
+                condition=Q(alert__isnull=False),
+                name="one_delivery_per_alert",
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "channel", "kind", "digest_date"],
+                condition=Q(digest_date__isnull=False),
+                name="one_digest_per_day",
+            ),
+        ]
+
+
+class PushSubscription(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
+    endpoint = models.URLField(max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=200)
+    auth = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)

@@ -1,0 +1,86 @@
+"""Reads for care. Everything about a profile is reached through the diary's access function."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from accounts.models import CareTeam, User
+from diary.access import profiles_visible_to
+from diary.models import CareLink, InfectionEpisode, Profile, SymptomEntry, Treatment
+
+from . import rules
+from .models import Alert, TeamRuleSetting
+
+
+def alerts_visible_to(user: User) -> QuerySet[Alert]:
+    """Clinicians: their teams' alerts on profiles still linked to them. Managers: every alert
+    on their profiles (read-only)."""
+    alerts = Alert.objects.filter(profile__in=profiles_visible_to(user))
+    if user.is_authenticated and user.is_clinician:
+        alerts = alerts.filter(team__memberships__user=user)
+    return alerts
+
+
+def profile_facts(profile: Profile) -> rules.Facts:
+    """The plain facts the rules read: three queries, however long the diary."""
+    return rules.Facts(
+        date_of_birth=profile.date_of_birth,
+        episodes=tuple(
+            rules.Episode(
+                id=str(e.id),
+                kind=e.kind,
+                onset=e.onset,
+                severity=e.severity,
+                resolved_on=e.resolved_on,
+                hospitalized=e.hospitalized,
+                icu=e.icu,
+                iv_antibiotics=e.iv_antibiotics,
+            )
+            for e in InfectionEpisode.objects.filter(profile=profile).only(
+                "id", "kind", "onset", "severity", "resolved_on", "hospitalized", "icu", "iv_antibiotics"
+            )
+        ),
+        symptoms=tuple(
+            rules.Symptoms(
+                id=str(s.id),
+                recorded_on=timezone.localdate(s.recorded_at),
+                symptoms=tuple(s.symptoms),
+                temperature_c=s.temperature_c,
+            )
+            for s in SymptomEntry.objects.filter(profile=profile).only(
+                "id", "recorded_at", "symptoms", "temperature_c"
+            )
+        ),
+        treatments=tuple(
+            rules.Treatment(
+                id=str(t.id),
+                kind=t.kind,
+                started_on=t.started_on,
+                ended_on=t.ended_on,
+                prophylactic=t.prophylactic,
+            )
+            for t in Treatment.objects.filter(profile=profile).only(
+                "id", "kind", "started_on", "ended_on", "prophylactic"
+            )
+        ),
+    )
+
+
+def team_settings(team: CareTeam | None) -> rules.Settings:
+    settings = rules.default_settings()
+    if team is None:
+        return settings
+    for row in TeamRuleSetting.objects.filter(team=team):
+        settings[row.rule] = {
+            rules.CHILD: rules.Threshold(row.child_threshold, row.child_window_days, row.enabled),
+            rules.ADULT: rules.Threshold(row.adult_threshold, row.adult_window_days, row.enabled),
+        }
+    return settings
+
+
+def active_teams(profile: Profile) -> list[CareTeam]:
+    return [
+        link.team
+        for link in CareLink.objects.filter(profile=profile, revoked_at__isnull=True).select_related("team")
+    ]

@@ -1,0 +1,136 @@
+from rest_framework import serializers
+
+from sigmd_portal.api import StrictSerializer
+
+from . import rules
+from .models import Alert, PushSubscription, RuleCode
+
+
+class EvidenceSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["episode", "symptom", "treatment"])
+    id = serializers.UUIDField()
+
+
+class AlertSerializer(serializers.ModelSerializer):
+    profile = serializers.UUIDField(source="profile_id", read_only=True)
+    team = serializers.UUIDField(source="team_id", read_only=True, allow_null=True)
+    evidence = EvidenceSerializer(many=True, read_only=True)
+    acknowledged_by = serializers.SerializerMethodField()
+    team_name = serializers.CharField(source="team.name", read_only=True, default=None)
+    profile_name = serializers.CharField(source="profile.display_name", read_only=True)
+
+    class Meta:
+        model = Alert
+        fields = [
+            "id",
+            "profile",
+            "profile_name",
+            "team",
+            "team_name",
+            "rule",
+            "priority",
+            "status",
+            "summary",
+            "threshold",
+            "window_days",
+            "age_band",
+            "evidence",
+            "created_at",
+            "acknowledged_at",
+            "acknowledged_by",
+            "resolved_at",
+            "resolution_note",
+            "escalated_at",
+        ]
+
+    def get_acknowledged_by(self, alert: Alert) -> str | None:
+        """The clinician's display name (or e-mail), so a family sees who saw it."""
+        user = alert.acknowledged_by
+        return (user.display_name or user.email) if user else None
+
+
+class ResolveSerializer(StrictSerializer):
+    note = serializers.CharField(max_length=2000, allow_blank=True, required=False, default="")
+
+
+class ThresholdSerializer(StrictSerializer):
+    threshold = serializers.IntegerField(min_value=1, max_value=1000)
+    window_days = serializers.IntegerField(min_value=1, max_value=3650)
+
+
+class RuleSettingSerializer(StrictSerializer):
+    rule = serializers.ChoiceField(choices=RuleCode.choices)
+    priority = serializers.CharField(read_only=True)
+    unit = serializers.CharField(read_only=True)
+    enabled = serializers.BooleanField()
+    child = ThresholdSerializer()
+    adult = ThresholdSerializer()
+
+    def validate(self, attrs):  # type: ignore[no-untyped-def]
+        rule = rules.RULES[attrs["rule"]]
+        if rule.fixed_count:
+            for band in ("child", "adult"):
+                if attrs[band]["threshold"] != 1:
+                    raise serializers.ValidationError(
+                        {
+                            band: {
+                                "threshold": [
+                                    "This rule fires on a single entry; only its window can change."
+                                ]
+                            }
+                        }
+                    )
+        return attrs
+
+
+class TeamRulesSerializer(StrictSerializer):
+    rules = RuleSettingSerializer(many=True)
+    escalation_delay_minutes = serializers.IntegerField(min_value=1, max_value=24 * 60, required=False)
+
+    def validate_rules(self, value):  # type: ignore[no-untyped-def]
+        codes = [item["rule"] for item in value]
+        if len(codes) != len(set(codes)):
+            raise serializers.ValidationError("Each rule may appear once.")
+        return value
+
+
+class PushSubscriptionKeysSerializer(StrictSerializer):
+    p256dh = serializers.CharField(max_length=200)
+    auth = serializers.CharField(max_length=100)
+
+
+class PushSubscriptionSerializer(StrictSerializer):
+    endpoint = serializers.URLField(max_length=1000)
+    keys = PushSubscriptionKeysSerializer(required=False)
+    expirationTime = serializers.IntegerField(required=False, allow_null=True)
+
+    def validate_endpoint(self, value: str) -> str:
+        if not value.startswith("https://"):
+            raise serializers.ValidationError("Push endpoints use https.")
+        return value
+
+
+class PushSubscriptionOutSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PushSubscription
+        fields = ["endpoint", "created_at"]
+
+
+class SummarySerializer(serializers.Serializer):
+    """The 12-month summary, with the default thresholds (child or adult) that are met."""
+
+    period = serializers.DictField()
+    age_band = serializers.ChoiceField(choices=["child", "adult"])
+    infections = serializers.DictField()
+    serious_infections = serializers.IntegerField()
+    hospitalizations = serializers.IntegerField()
+    iv_antibiotic_courses = serializers.IntegerField()
+    antibiotic_days = serializers.DictField(child=serializers.IntegerField())
+    latest_labs = serializers.DictField()
+    vaccinations = serializers.ListField(child=serializers.DictField())
+    thresholds = serializers.ListField(child=serializers.DictField())
+
+
+class PushKeySerializer(serializers.Serializer):
+    enabled = serializers.BooleanField()
+    public_key = serializers.CharField()
