@@ -1,0 +1,119 @@
+"""`manage.py sync_education`: the files in the repo are the truth, and a rerun is harmless."""
+
+from pathlib import Path
+
+import frontmatter
+import pytest
+from django.core.management import CommandError
+
+from education.models import Article
+from education.selectors import published_slugs
+
+from .conftest import sync, write_article
+
+pytestmark = pytest.mark.django_db
+
+
+def file_slugs(folder: Path) -> set[str]:
+    return {path.stem for path in folder.glob("*.md")}
+
+
+def retitle(path: Path, title: str) -> None:
+    post = frontmatter.load(path)
+    post["title"] = title
+    path.write_text(frontmatter.dumps(post), encoding="utf-8")
+
+
+def test_the_first_sync_publishes_every_file_and_says_so(content_dir):
+    count = len(file_slugs(content_dir))
+    assert sync(content_dir) == (
+        f"Education articles: {count} created, 0 updated, 0 unpublished, 0 unchanged"
+    )
+    assert published_slugs() == file_slugs(content_dir)
+
+
+def test_a_second_sync_changes_nothing(content_dir):
+    sync(content_dir)
+    before = list(Article.objects.values_list("slug", "content_hash", "updated_at"))
+    count = len(before)
+    assert sync(content_dir) == (
+        f"Education articles: 0 created, 0 updated, 0 unpublished, {count} unchanged"
+    )
+    assert list(Article.objects.values_list("slug", "content_hash", "updated_at")) == before
+
+
+def test_an_edited_file_updates_its_article(content_dir):
+    sync(content_dir)
+    retitle(content_dir / "vaccines.md", "Vaccines, revised")
+    assert "0 created, 1 updated, 0 unpublished" in sync(content_dir)
+    assert Article.objects.get(slug="vaccines").title == "Vaccines, revised"
+
+
+def test_a_removed_file_unpublishes_its_article_once(content_dir):
+    sync(content_dir)
+    (content_dir / "vaccines.md").unlink()
+    assert "1 unpublished" in sync(content_dir)
+    assert "vaccines" not in published_slugs()
+    assert Article.objects.filter(slug="vaccines").exists()  # kept, just not shown
+    assert "0 unpublished" in sync(content_dir)
+
+
+def test_a_file_put_back_publishes_its_article_again(content_dir, tmp_path):
+    sync(content_dir)
+    (content_dir / "vaccines.md").rename(tmp_path / "vaccines.md")
+    sync(content_dir)
+    (tmp_path / "vaccines.md").rename(content_dir / "vaccines.md")
+    assert "1 updated" in sync(content_dir)
+    assert "vaccines" in published_slugs()
+
+
+def test_raw_html_in_markdown_is_shown_as_text_never_run(content_dir):
+    body = (
+        "<script>alert('stolen')</script>\n\n"
+        '<img src="x" onerror="alert(1)">\n\n'
+        "[a trap](javascript:alert(1))\n\n"
+        "A **safe** paragraph."
+    )
+    write_article(content_dir, "raw-html", body)
+    sync(content_dir)
+    html = Article.objects.get(slug="raw-html").body_html
+    assert "<script" not in html and "<img" not in html
+    assert "&lt;script&gt;" in html  # the reader sees the text, the browser runs nothing
+    assert 'href="javascript' not in html
+    assert "<strong>safe</strong>" in html
+
+
+@pytest.mark.parametrize(
+    ("front_matter", "field"),
+    [
+        ({"audience": ["everyone"]}, "audience[0]"),
+        ({"sources": None}, "sources"),
+        ({"sources": []}, "sources"),
+        ({"sources": [{"title": "No address"}]}, "sources[0].url"),
+        ({"reviewed_on": "24/11/2026"}, "reviewed_on"),
+        ({"reviewed_on": "2026-13-45"}, "reviewed_on"),
+        ({"slug": "not-the-file-name"}, "slug"),
+        ({"sumary": "a typo"}, "sumary"),
+    ],
+)
+def test_a_bad_file_is_refused_naming_the_file_and_field(content_dir, front_matter, field):
+    sync(content_dir)
+    retitle(content_dir / "vaccines.md", "An edit that must wait")
+    write_article(content_dir, "bad-article", **front_matter)
+
+    with pytest.raises(CommandError) as refused:
+        sync(content_dir)
+
+    assert f"bad-article.md: {field}: " in str(refused.value)
+    # Nothing changed: not even the good edit that came in the same run.
+    assert Article.objects.get(slug="vaccines").title != "An edit that must wait"
+    assert not Article.objects.filter(slug="bad-article").exists()
+
+
+def test_an_empty_folder_is_refused_rather_than_unpublishing_everything(content_dir, tmp_path):
+    sync(content_dir)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(CommandError, match="no article files"):
+        sync(empty)
+    assert published_slugs() == file_slugs(content_dir)
