@@ -12,7 +12,11 @@ $(VENV)/.installed: requirements/dev.lock
 	$(PY) -m pip install --quiet -r requirements/dev.lock
 	touch $@
 
-install: $(VENV)/.installed
+# axe-core for the accessibility tests (skipped, with a reason, where npm is missing).
+node_modules/.installed: package-lock.json
+	if command -v npm >/dev/null 2>&1; then npm ci --silent --no-audit --no-fund && touch $@; fi
+
+install: $(VENV)/.installed node_modules/.installed
 
 run: install
 	mkdir -p var

@@ -61,13 +61,30 @@ def _isolated(settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
     celery_app.conf.task_always_eager = True
 
 
+@pytest.fixture(scope="session")
+def _session_worker(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    # One worker for the whole run: starting and stopping one per test races the publisher's pool.
+    if not settings.REDIS_URL:
+        yield None
+        return
+    with django_db_blocker.unblock(), start_worker(
+        celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30
+    ) as worker:
+        yield worker
+
+
 @pytest.fixture
-def celery_worker(require_redis, transactional_db) -> Iterator[object]:  # type: ignore[no-untyped-def]
+def celery_worker(require_redis, _session_worker, transactional_db) -> Iterator[object]:  # type: ignore[no-untyped-def]
     """A real Celery worker thread consuming from the real Redis broker."""
     celery_app.conf.task_always_eager = False
-    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30) as worker:
-        yield worker
+    yield _session_worker
     celery_app.conf.task_always_eager = True
+
+
+def reset_publisher() -> None:
+    """Make the publisher look its pools up again, for the broker URL now configured."""
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
 
 
 @pytest.fixture
