@@ -42,6 +42,16 @@ KIND_ARTICLES = {
     "abscess": ["infections-and-warning-signs"],
 }
 DIARY_ARTICLE = "keeping-an-infection-diary"
+CHILD_ARTICLE = "caring-for-a-child"
+# Every article slug guidance can name: a test checks each is a published article.
+ARTICLES_NAMED = frozenset(
+    {
+        URGENT_CARE_ARTICLE,
+        DIARY_ARTICLE,
+        CHILD_ARTICLE,
+        *(s for slugs in KIND_ARTICLES.values() for s in slugs),
+    }
+)
 
 URGENT_MESSAGE = (
     "Seek urgent care now: call the emergency number ({numbers}) or go to the nearest "
@@ -149,9 +159,9 @@ def guidance_for_symptoms(
     ):
         return _contact(
             "A baby aged 3 to 6 months with a temperature of 39 °C or more needs to be checked.",
-            [URGENT_CARE_ARTICLE, "caring-for-a-child"],
+            [URGENT_CARE_ARTICLE, CHILD_ARTICLE],
         )
-    articles = ["caring-for-a-child"] if "fever" in symptoms and is_child(date_of_birth, recorded_on) else []
+    articles = [CHILD_ARTICLE] if "fever" in symptoms and is_child(date_of_birth, recorded_on) else []
     return _routine([*articles, DIARY_ARTICLE])
 
 

@@ -6,6 +6,7 @@ instead when CI=true, so CI can never pass by skipping.
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
 import shutil
@@ -20,7 +21,7 @@ from rest_framework.test import APIClient
 
 from sigmd_portal.celery import app as celery_app
 
-from .factories import UserFactory
+from .factories import CareTeamFactory, ProfileFactory, UserFactory, clinician_in, link_to_team
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PASSWORD = "correct horse battery staple"
@@ -67,9 +68,10 @@ def _session_worker(django_db_setup, django_db_blocker):  # type: ignore[no-unty
     if not settings.REDIS_URL:
         yield None
         return
-    with django_db_blocker.unblock(), start_worker(
-        celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30
-    ) as worker:
+    with (
+        django_db_blocker.unblock(),
+        start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30) as worker,
+    ):
         yield worker
 
 
@@ -120,3 +122,27 @@ def last_code() -> str:
     match = re.search(r"^\s*([A-Z0-9]{4}-[A-Z0-9]{4}|[A-Z0-9]{6})\s*$", body, re.MULTILINE)
     assert match, body
     return match.group(1)
+
+
+@pytest.fixture
+def child(owner, teammate):
+    """A child managed by both parents (owner and teammate)."""
+    return ProfileFactory(
+        display_name="Ada", date_of_birth=datetime.date(2019, 5, 1), managed_by=[owner, teammate]
+    )
+
+
+@pytest.fixture
+def team(db):
+    return CareTeamFactory(name="Children's Immunology")
+
+
+@pytest.fixture
+def clinician(team):
+    return clinician_in(team, email="dr.okafor@hospital.org")
+
+
+@pytest.fixture
+def linked_child(child, team):
+    link_to_team(child, team)
+    return child

@@ -4,13 +4,13 @@ import pytest
 
 from tests.factories import CareTeamFactory, ProfileFactory, clinician_in, link_to_team
 
-from ..diary.conftest import child, clinician, linked_child, team  # noqa: F401 — shared characters
-
 
 @pytest.fixture
 def adult(owner, team):
     """A self-managing adult patient linked to the team."""
-    profile = ProfileFactory(display_name="Sam", date_of_birth=dt.date(1985, 3, 3), relationship="self", managed_by=[owner])
+    profile = ProfileFactory(
+        display_name="Sam", date_of_birth=dt.date(1985, 3, 3), relationship="self", managed_by=[owner]
+    )
     link_to_team(profile, team)
     return profile
 

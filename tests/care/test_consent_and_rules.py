@@ -25,7 +25,9 @@ def test_a_family_joins_a_team_with_a_code_read_aloud(child, owner, clinician, t
     code = invite(clinician, team)
     assert len(code) == 8 and not set(code) & set("01OIL")
     spoken = f" {code[:4].lower()}-{code[4:]} "
-    joined = client_for(owner).post(f"/api/v1/profiles/{child.id}/care-links/", {"code": spoken}, format="json")
+    joined = client_for(owner).post(
+        f"/api/v1/profiles/{child.id}/care-links/", {"code": spoken}, format="json"
+    )
     assert joined.status_code == 201
     assert joined.json()["team_name"] == team.name and joined.json()["active"] is True
     assert client_for(clinician).get(f"/api/v1/profiles/{child.id}/").status_code == 200
@@ -36,9 +38,16 @@ def test_a_code_works_once(child, owner, teammate, clinician, team):
     from tests.factories import ProfileFactory
 
     code = invite(clinician, team)
-    assert client_for(owner).post(f"/api/v1/profiles/{child.id}/care-links/", {"code": code}, format="json").status_code == 201
+    assert (
+        client_for(owner)
+        .post(f"/api/v1/profiles/{child.id}/care-links/", {"code": code}, format="json")
+        .status_code
+        == 201
+    )
     other = ProfileFactory(managed_by=[teammate])
-    again = client_for(teammate).post(f"/api/v1/profiles/{other.id}/care-links/", {"code": code}, format="json")
+    again = client_for(teammate).post(
+        f"/api/v1/profiles/{other.id}/care-links/", {"code": code}, format="json"
+    )
     assert again.status_code == 400
     assert CareLink.objects.count() == 1
 
@@ -46,7 +55,9 @@ def test_a_code_works_once(child, owner, teammate, clinician, team):
 def test_an_expired_code_is_refused(child, owner, clinician, team, time_machine):
     code = invite(clinician, team, expires_at=(dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)).isoformat())
     time_machine.move_to(dt.datetime.now(dt.UTC) + dt.timedelta(hours=2))
-    response = client_for(owner).post(f"/api/v1/profiles/{child.id}/care-links/", {"code": code}, format="json")
+    response = client_for(owner).post(
+        f"/api/v1/profiles/{child.id}/care-links/", {"code": code}, format="json"
+    )
     assert response.status_code == 400
     assert "code" in response.json()["errors"]
 
@@ -54,7 +65,12 @@ def test_an_expired_code_is_refused(child, owner, clinician, team, time_machine)
 def test_wrong_codes_are_rate_limited(child, owner, clinician, team):
     client = client_for(owner)
     for _ in range(10):
-        assert client.post(f"/api/v1/profiles/{child.id}/care-links/", {"code": "ZZZZ9999"}, format="json").status_code == 400
+        assert (
+            client.post(
+                f"/api/v1/profiles/{child.id}/care-links/", {"code": "ZZZZ9999"}, format="json"
+            ).status_code
+            == 400
+        )
     code = invite(clinician, team)
     blocked = client.post(f"/api/v1/profiles/{child.id}/care-links/", {"code": code}, format="json")
     assert blocked.status_code == 429
@@ -62,10 +78,20 @@ def test_wrong_codes_are_rate_limited(child, owner, clinician, team):
 
 
 def test_only_the_teams_clinicians_issue_codes(team, clinician, owner, other_team_clinician):
-    assert client_for(owner).post(f"/api/v1/care-teams/{team.id}/invitations/", {}, format="json").status_code == 403
-    assert client_for(other_team_clinician).post(f"/api/v1/care-teams/{team.id}/invitations/", {}, format="json").status_code == 404
+    assert (
+        client_for(owner).post(f"/api/v1/care-teams/{team.id}/invitations/", {}, format="json").status_code
+        == 403
+    )
+    assert (
+        client_for(other_team_clinician)
+        .post(f"/api/v1/care-teams/{team.id}/invitations/", {}, format="json")
+        .status_code
+        == 404
+    )
     too_late = (dt.datetime.now(dt.UTC) + dt.timedelta(days=90)).isoformat()
-    response = client_for(clinician).post(f"/api/v1/care-teams/{team.id}/invitations/", {"expires_at": too_late}, format="json")
+    response = client_for(clinician).post(
+        f"/api/v1/care-teams/{team.id}/invitations/", {"expires_at": too_late}, format="json"
+    )
     assert response.status_code == 400
     assert not CareTeamInvitation.objects.exists()
 
@@ -75,14 +101,22 @@ def test_strangers_cannot_see_or_change_care_links(linked_child, stranger, owner
     client = client_for(stranger)
     assert client.get(f"/api/v1/profiles/{linked_child.id}/care-links/").status_code == 404
     assert client.delete(f"/api/v1/profiles/{linked_child.id}/care-links/{link.id}/").status_code == 404
-    assert client.post(f"/api/v1/profiles/{linked_child.id}/care-links/", {"code": "ABCD2345"}, format="json").status_code == 404
+    assert (
+        client.post(
+            f"/api/v1/profiles/{linked_child.id}/care-links/", {"code": "ABCD2345"}, format="json"
+        ).status_code
+        == 404
+    )
     link.refresh_from_db()
     assert link.is_active
 
 
 def test_a_clinician_cannot_revoke_or_join_for_the_family(linked_child, clinician):
     link = linked_child.care_links.get()
-    assert client_for(clinician).delete(f"/api/v1/profiles/{linked_child.id}/care-links/{link.id}/").status_code == 403
+    assert (
+        client_for(clinician).delete(f"/api/v1/profiles/{linked_child.id}/care-links/{link.id}/").status_code
+        == 403
+    )
 
 
 RULES = "/api/v1/care-teams/{}/rules/"
@@ -92,7 +126,10 @@ def test_the_team_reads_and_tunes_its_thresholds(team, clinician):
     client = client_for(clinician)
     current = client.get(RULES.format(team.id)).json()
     ear = next(r for r in current["rules"] if r["rule"] == "recurrent_ear_infections")
-    assert (ear["child"], ear["adult"]) == ({"threshold": 4, "window_days": 365}, {"threshold": 2, "window_days": 365})
+    assert (ear["child"], ear["adult"]) == (
+        {"threshold": 4, "window_days": 365},
+        {"threshold": 2, "window_days": 365},
+    )
     assert len(current["rules"]) == 9 and current["escalation_delay_minutes"] == 15
     body = {
         "escalation_delay_minutes": 10,
@@ -133,7 +170,10 @@ def test_invalid_thresholds_are_refused_and_change_nothing(team, clinician, rule
 def test_only_the_teams_clinicians_see_its_rules(team, owner, other_team_clinician):
     assert client_for(owner).get(RULES.format(team.id)).status_code == 403
     assert client_for(other_team_clinician).get(RULES.format(team.id)).status_code == 404
-    assert client_for(other_team_clinician).put(RULES.format(team.id), {"rules": []}, format="json").status_code == 404
+    assert (
+        client_for(other_team_clinician).put(RULES.format(team.id), {"rules": []}, format="json").status_code
+        == 404
+    )
 
 
 # --- the 12-month summary -------------------------------------------------------------------------
@@ -144,21 +184,94 @@ def test_the_summary_counts_the_last_twelve_months(child, owner, time_machine):
     client = client_for(owner)
     for onset in ("2025-06-01", "2025-06-02", "2025-09-01", "2026-01-01", "2026-05-30"):
         log(client, child, {"kind": "otitis_media", "onset": onset, "severity": "mild"})
-    log(client, child, {"kind": "pneumonia", "onset": "2026-02-01", "severity": "moderate", "hospitalized": True, "iv_antibiotics": True})
-    log(client, child, {"kind": "antibiotic", "name": "Amoxicillin", "route": "oral", "started_on": "2026-01-01", "ended_on": "2026-01-10"}, "treatments")
-    log(client, child, {"kind": "antibiotic", "name": "Amoxicillin", "route": "oral", "started_on": "2026-01-05", "ended_on": "2026-01-14"}, "treatments")
-    log(client, child, {"kind": "antibiotic", "name": "Azithromycin", "route": "oral", "started_on": "2025-12-01", "ended_on": "2025-12-30", "prophylactic": True}, "treatments")
-    log(client, child, {"analyte": "IgM", "value": 18, "unit": "mg/dL", "reference_low": 40, "reference_high": 230, "collected_on": "2026-03-01"}, "labs")
-    log(client, child, {"analyte": "IgM", "value": 25, "unit": "mg/dL", "reference_low": 40, "reference_high": 230, "collected_on": "2025-03-01"}, "labs")
+    log(
+        client,
+        child,
+        {
+            "kind": "pneumonia",
+            "onset": "2026-02-01",
+            "severity": "moderate",
+            "hospitalized": True,
+            "iv_antibiotics": True,
+        },
+    )
+    log(
+        client,
+        child,
+        {
+            "kind": "antibiotic",
+            "name": "Amoxicillin",
+            "route": "oral",
+            "started_on": "2026-01-01",
+            "ended_on": "2026-01-10",
+        },
+        "treatments",
+    )
+    log(
+        client,
+        child,
+        {
+            "kind": "antibiotic",
+            "name": "Amoxicillin",
+            "route": "oral",
+            "started_on": "2026-01-05",
+            "ended_on": "2026-01-14",
+        },
+        "treatments",
+    )
+    log(
+        client,
+        child,
+        {
+            "kind": "antibiotic",
+            "name": "Azithromycin",
+            "route": "oral",
+            "started_on": "2025-12-01",
+            "ended_on": "2025-12-30",
+            "prophylactic": True,
+        },
+        "treatments",
+    )
+    log(
+        client,
+        child,
+        {
+            "analyte": "IgM",
+            "value": 18,
+            "unit": "mg/dL",
+            "reference_low": 40,
+            "reference_high": 230,
+            "collected_on": "2026-03-01",
+        },
+        "labs",
+    )
+    log(
+        client,
+        child,
+        {
+            "analyte": "IgM",
+            "value": 25,
+            "unit": "mg/dL",
+            "reference_low": 40,
+            "reference_high": 230,
+            "collected_on": "2025-03-01",
+        },
+        "labs",
+    )
     log(client, child, {"vaccine": "PCV20", "given_on": "2026-04-01"}, "vaccinations")
 
     summary = client.get(f"/api/v1/profiles/{child.id}/summary").json()
     assert summary["period"] == {"from": "2025-06-02", "to": "2026-06-01"}
-    assert summary["infections"]["by_kind"] == {"otitis_media": 4, "pneumonia": 1}  # 2025-06-01 is 366 days back
+    assert summary["infections"]["by_kind"] == {
+        "otitis_media": 4,
+        "pneumonia": 1,
+    }  # 2025-06-01 is 366 days back
     assert summary["serious_infections"] == 1 and summary["hospitalizations"] == 1
     assert summary["iv_antibiotic_courses"] == 1
     assert summary["antibiotic_days"] == {"treatment": 14, "prophylaxis": 30}
-    assert summary["latest_labs"]["IgM"]["value"] == 18 and summary["latest_labs"]["IgM"]["below_range"] is True
+    assert (
+        summary["latest_labs"]["IgM"]["value"] == 18 and summary["latest_labs"]["IgM"]["below_range"] is True
+    )
     assert summary["vaccinations"] == [{"vaccine": "PCV20", "given_on": "2026-04-01"}]
     ear = next(t for t in summary["thresholds"] if t["rule"] == "recurrent_ear_infections")
     assert ear["met"] is True and ear["threshold"] == 4 and len(ear["evidence"]) == 4
@@ -177,8 +290,28 @@ def test_the_summary_takes_the_same_number_of_queries_however_long_the_diary(chi
         client.get(url)
     for d in range(20, 300, 10):
         log(client, child, ear_infection(d))
-        log(client, child, {"kind": "antibiotic", "name": "Amoxicillin", "route": "oral", "started_on": str(dt.date.today() - dt.timedelta(days=d))}, "treatments")
-        log(client, child, {"analyte": "IgG", "value": 900, "unit": "mg/dL", "collected_on": str(dt.date.today() - dt.timedelta(days=d))}, "labs")
+        log(
+            client,
+            child,
+            {
+                "kind": "antibiotic",
+                "name": "Amoxicillin",
+                "route": "oral",
+                "started_on": str(dt.date.today() - dt.timedelta(days=d)),
+            },
+            "treatments",
+        )
+        log(
+            client,
+            child,
+            {
+                "analyte": "IgG",
+                "value": 900,
+                "unit": "mg/dL",
+                "collected_on": str(dt.date.today() - dt.timedelta(days=d)),
+            },
+            "labs",
+        )
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many.captured_queries) == len(few.captured_queries)

@@ -32,7 +32,9 @@ def test_a_clinician_acknowledges_then_resolves(urgent_alert, clinician, owner):
     # The family sees that the team has seen it, and when.
     mine = client_for(owner).get("/api/v1/alerts/").json()[0]
     assert mine["status"] == "acknowledged" and mine["acknowledged_at"] == acked.json()["acknowledged_at"]
-    resolved = client.post(f"/api/v1/alerts/{urgent_alert.id}/resolve", {"note": "seen in clinic"}, format="json")
+    resolved = client.post(
+        f"/api/v1/alerts/{urgent_alert.id}/resolve", {"note": "seen in clinic"}, format="json"
+    )
     assert resolved.json()["status"] == "resolved" and resolved.json()["resolution_note"] == "seen in clinic"
     assert client.post(f"/api/v1/alerts/{urgent_alert.id}/acknowledge").status_code == 409
     assert client.post(f"/api/v1/alerts/{urgent_alert.id}/resolve", {}, format="json").status_code == 409
@@ -56,7 +58,9 @@ def test_strangers_and_other_teams_get_404(urgent_alert, stranger, other_team_cl
 
 
 def test_resolve_refuses_unknown_fields(urgent_alert, clinician):
-    response = client_for(clinician).post(f"/api/v1/alerts/{urgent_alert.id}/resolve", {"status": "open"}, format="json")
+    response = client_for(clinician).post(
+        f"/api/v1/alerts/{urgent_alert.id}/resolve", {"status": "open"}, format="json"
+    )
     assert response.status_code == 400
     urgent_alert.refresh_from_db()
     assert urgent_alert.status == "open"
@@ -101,7 +105,9 @@ def test_the_escalation_delay_is_a_team_setting(commit, urgent_alert, team, time
     assert commit(services.escalate_unacknowledged_alerts) == [str(urgent_alert.id)]
 
 
-def test_a_transient_smtp_failure_is_retried_and_sends_exactly_one_message(commit, adult, owner, clinician, monkeypatch):
+def test_a_transient_smtp_failure_is_retried_and_sends_exactly_one_message(
+    commit, adult, owner, clinician, monkeypatch
+):
     from django.core.mail import send_mail as real_send_mail
 
     calls = []
@@ -130,7 +136,12 @@ def test_a_transient_smtp_failure_is_retried_and_sends_exactly_one_message(commi
 
 def test_a_routine_digest_goes_once_a_day_to_each_clinician(commit, linked_child, owner, clinician):
     for d in (300, 200, 100, 5):
-        commit(log, client_for(owner), linked_child, {"kind": "otitis_media", "onset": str(TODAY - dt.timedelta(days=d)), "severity": "mild"})
+        commit(
+            log,
+            client_for(owner),
+            linked_child,
+            {"kind": "otitis_media", "onset": str(TODAY - dt.timedelta(days=d)), "severity": "mild"},
+        )
     assert mail.outbox == []
     assert len(commit(services.routine_digests_send, day=TODAY)) == 1
     assert len(commit(services.routine_digests_send, day=TODAY)) == 0
@@ -171,8 +182,20 @@ def test_web_push_goes_out_without_health_data_and_gone_devices_are_dropped(
 def test_push_subscriptions_belong_to_their_owner(clinician, stranger):
     body = {"endpoint": "https://push.example/mine", "keys": {"p256dh": "BNc", "auth": "tBH"}}
     client_for(clinician).post("/api/v1/push-subscriptions/", body, format="json")
-    assert client_for(stranger).delete("/api/v1/push-subscriptions/", {"endpoint": body["endpoint"]}, format="json").status_code == 404
+    assert (
+        client_for(stranger)
+        .delete("/api/v1/push-subscriptions/", {"endpoint": body["endpoint"]}, format="json")
+        .status_code
+        == 404
+    )
     assert PushSubscription.objects.count() == 1
-    assert client_for(clinician).delete("/api/v1/push-subscriptions/", {"endpoint": body["endpoint"]}, format="json").status_code == 204
-    bad = client_for(clinician).post("/api/v1/push-subscriptions/", {"endpoint": "http://insecure"}, format="json")
+    assert (
+        client_for(clinician)
+        .delete("/api/v1/push-subscriptions/", {"endpoint": body["endpoint"]}, format="json")
+        .status_code
+        == 204
+    )
+    bad = client_for(clinician).post(
+        "/api/v1/push-subscriptions/", {"endpoint": "http://insecure"}, format="json"
+    )
     assert bad.status_code == 400

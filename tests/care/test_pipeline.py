@@ -20,7 +20,12 @@ TODAY = dt.date.today()
 
 
 def ear_infection(days_ago, **extra):
-    return {"kind": "otitis_media", "onset": str(TODAY - dt.timedelta(days=days_ago)), "severity": "mild", **extra}
+    return {
+        "kind": "otitis_media",
+        "onset": str(TODAY - dt.timedelta(days=days_ago)),
+        "severity": "mild",
+        **extra,
+    }
 
 
 def log(client, profile, body, kind="infections"):
@@ -85,7 +90,9 @@ def test_an_urgent_entry_raises_one_alert_per_entry_and_emails_each_clinician(
     assert (alert.rule, alert.priority) == ("severe_infection", "urgent")
     assert sorted(m.to[0] for m in mail.outbox) == sorted([clinician.email, second_clinician.email])
     for message in mail.outbox:
-        assert "Sam" not in message.subject + message.body and "pneumonia" not in message.subject + message.body
+        assert (
+            "Sam" not in message.subject + message.body and "pneumonia" not in message.subject + message.body
+        )
     assert Delivery.objects.filter(status="sent").count() == 2
 
 
@@ -121,7 +128,9 @@ def test_after_resolution_only_a_fresh_crossing_raises_a_new_alert(commit, linke
     for d in (300, 200, 100, 50):
         commit(log, client, linked_child, ear_infection(d))
     first = Alert.objects.get()
-    client_for(clinician).post(f"/api/v1/alerts/{first.id}/resolve", {"note": "prophylaxis started"}, format="json")
+    client_for(clinician).post(
+        f"/api/v1/alerts/{first.id}/resolve", {"note": "prophylaxis started"}, format="json"
+    )
     commit(log, client, linked_child, ear_infection(40))
     assert Alert.objects.count() == 1  # one new infection is not a new crossing
     for d in (30, 20, 10):
@@ -131,7 +140,12 @@ def test_after_resolution_only_a_fresh_crossing_raises_a_new_alert(commit, linke
 
 
 def test_backfilled_severe_entries_never_page_anyone(commit, adult, owner):
-    commit(log, client_for(owner), adult, {"kind": "sepsis", "onset": str(TODAY - dt.timedelta(days=90)), "severity": "severe"})
+    commit(
+        log,
+        client_for(owner),
+        adult,
+        {"kind": "sepsis", "onset": str(TODAY - dt.timedelta(days=90)), "severity": "severe"},
+    )
     assert not Alert.objects.filter(priority="urgent").exists()
     assert mail.outbox == []
 

@@ -16,7 +16,10 @@ ADULT_DOB = date(1980, 5, 1)
 
 
 def episodes(kind, n, *, dob=CHILD_DOB, spacing=30, **fields):
-    return Facts(dob, episodes=tuple(Episode(f"e{i}", kind, DAY - timedelta(days=i * spacing), **fields) for i in range(n)))
+    return Facts(
+        dob,
+        episodes=tuple(Episode(f"e{i}", kind, DAY - timedelta(days=i * spacing), **fields) for i in range(n)),
+    )
 
 
 def fired(facts, on=DAY, settings=None):
@@ -40,7 +43,10 @@ def test_frequency_rules_fire_at_the_threshold_and_not_below(rule, kind, child, 
 
 
 def test_adults_get_two_years_for_pneumonia_children_one():
-    two_far_apart = Facts(ADULT_DOB, episodes=(Episode("a", "pneumonia", DAY), Episode("b", "pneumonia", DAY - timedelta(days=500))))
+    two_far_apart = Facts(
+        ADULT_DOB,
+        episodes=(Episode("a", "pneumonia", DAY), Episode("b", "pneumonia", DAY - timedelta(days=500))),
+    )
     assert "recurrent_pneumonia" in fired(two_far_apart)
     as_child = Facts(CHILD_DOB, episodes=two_far_apart.episodes)
     assert "recurrent_pneumonia" not in fired(as_child)
@@ -53,9 +59,13 @@ def test_the_age_band_is_taken_on_the_evaluation_day():
     assert "recurrent_ear_infections" not in fired(facts, DAY - timedelta(days=1))  # still 17
 
 
-@pytest.mark.parametrize("kinds", [("sepsis", "abscess"), ("meningitis", "osteomyelitis"), ("abscess", "abscess")])
+@pytest.mark.parametrize(
+    "kinds", [("sepsis", "abscess"), ("meningitis", "osteomyelitis"), ("abscess", "abscess")]
+)
 def test_two_deep_seated_infections_in_two_years(kinds):
-    facts = Facts(CHILD_DOB, episodes=(Episode("a", kinds[0], DAY - timedelta(days=700)), Episode("b", kinds[1], DAY)))
+    facts = Facts(
+        CHILD_DOB, episodes=(Episode("a", kinds[0], DAY - timedelta(days=700)), Episode("b", kinds[1], DAY))
+    )
     assert "deep_seated_infections" in fired(facts)
     assert "deep_seated_infections" not in fired(Facts(CHILD_DOB, episodes=facts.episodes[1:]))
 
@@ -96,7 +106,10 @@ def test_thrush_unresolved_for_thirty_days_or_twice_a_year():
     assert "persistent_thrush" in fired(lasting)
     short = Facts(ADULT_DOB, episodes=(Episode("a", "thrush", DAY - timedelta(days=29)),))
     assert "persistent_thrush" not in fired(short)
-    resolved = Facts(ADULT_DOB, episodes=(Episode("a", "thrush", DAY - timedelta(days=40), resolved_on=DAY - timedelta(days=35)),))
+    resolved = Facts(
+        ADULT_DOB,
+        episodes=(Episode("a", "thrush", DAY - timedelta(days=40), resolved_on=DAY - timedelta(days=35)),),
+    )
     assert "persistent_thrush" not in fired(resolved)
     twice = (
         Episode("a", "thrush", DAY, resolved_on=DAY),
@@ -143,8 +156,12 @@ def test_each_red_flag_symptom_is_urgent(code):
 @pytest.mark.parametrize(
     ("temperature", "dob", "urgent"),
     [
-        ("40.0", ADULT_DOB, True), ("39.9", ADULT_DOB, False), ("35.9", ADULT_DOB, True), ("36.0", ADULT_DOB, False),
-        ("38.0", DAY - timedelta(days=80), True), ("37.9", DAY - timedelta(days=80), False),
+        ("40.0", ADULT_DOB, True),
+        ("39.9", ADULT_DOB, False),
+        ("35.9", ADULT_DOB, True),
+        ("36.0", ADULT_DOB, False),
+        ("38.0", DAY - timedelta(days=80), True),
+        ("37.9", DAY - timedelta(days=80), False),
         ("38.0", DAY - timedelta(days=100), False),
     ],
 )
@@ -161,7 +178,9 @@ def test_a_rule_can_be_switched_off_and_thresholds_tuned():
     }
     three_recent = episodes("otitis_media", 3, spacing=20)
     assert "recurrent_ear_infections" in fired(three_recent, settings=settings)
-    settings["recurrent_ear_infections"] = {b: rules.Threshold(1, 365, enabled=False) for b in (rules.CHILD, rules.ADULT)}
+    settings["recurrent_ear_infections"] = {
+        b: rules.Threshold(1, 365, enabled=False) for b in (rules.CHILD, rules.ADULT)
+    }
     assert "recurrent_ear_infections" not in fired(episodes("otitis_media", 6), settings=settings)
 
 
@@ -182,21 +201,29 @@ windows = st.integers(min_value=1, max_value=800)
 def test_one_below_never_fires_and_the_threshold_fires(threshold, window, adult):
     dob = ADULT_DOB if adult else CHILD_DOB
     settings = rules.default_settings()
-    settings["recurrent_sinus_infections"] = {b: rules.Threshold(threshold, window) for b in (rules.CHILD, rules.ADULT)}
+    settings["recurrent_sinus_infections"] = {
+        b: rules.Threshold(threshold, window) for b in (rules.CHILD, rules.ADULT)
+    }
     inside = [Episode(f"e{i}", "sinusitis", DAY - timedelta(days=i % window)) for i in range(threshold)]
     assert "recurrent_sinus_infections" in fired(Facts(dob, episodes=tuple(inside)), settings=settings)
-    assert "recurrent_sinus_infections" not in fired(Facts(dob, episodes=tuple(inside[:-1])), settings=settings)
+    assert "recurrent_sinus_infections" not in fired(
+        Facts(dob, episodes=tuple(inside[:-1])), settings=settings
+    )
 
 
 @given(window=windows, threshold=thresholds)
 def test_the_window_edge_counts_exactly(window, threshold):
     settings = rules.default_settings()
-    settings["recurrent_pneumonia"] = {b: rules.Threshold(threshold, window) for b in (rules.CHILD, rules.ADULT)}
+    settings["recurrent_pneumonia"] = {
+        b: rules.Threshold(threshold, window) for b in (rules.CHILD, rules.ADULT)
+    }
     others = [Episode(f"e{i}", "pneumonia", DAY) for i in range(threshold - 1)]
     first_day = Episode("edge", "pneumonia", DAY - timedelta(days=window - 1))
     day_before = Episode("out", "pneumonia", DAY - timedelta(days=window))
     assert "recurrent_pneumonia" in fired(Facts(CHILD_DOB, episodes=(*others, first_day)), settings=settings)
-    assert "recurrent_pneumonia" not in fired(Facts(CHILD_DOB, episodes=(*others, day_before)), settings=settings)
+    assert "recurrent_pneumonia" not in fired(
+        Facts(CHILD_DOB, episodes=(*others, day_before)), settings=settings
+    )
 
 
 @given(days=st.lists(st.tuples(st.integers(0, 400), st.integers(1, 90)), max_size=8))

@@ -3,7 +3,6 @@
 import datetime as dt
 import time
 
-import pytest
 from django.core import mail
 
 from care.models import Alert
@@ -32,7 +31,9 @@ def use_broker(url):
     reset_publisher()
 
 
-def test_four_ear_infections_raise_exactly_one_alert_on_the_worker(celery_worker, linked_child, owner, clinician, stranger):
+def test_four_ear_infections_raise_exactly_one_alert_on_the_worker(
+    celery_worker, linked_child, owner, clinician, stranger
+):
     client = client_for(owner)
     for d in (300, 200, 100, 5):
         assert log(client, linked_child, ear_infection(d)).status_code == 201
@@ -43,7 +44,9 @@ def test_four_ear_infections_raise_exactly_one_alert_on_the_worker(celery_worker
     assert client_for(stranger).get("/api/v1/alerts/").json() == []
 
 
-def test_a_severe_pneumonia_emails_each_clinician_within_seconds(celery_worker, adult, owner, clinician, second_clinician):
+def test_a_severe_pneumonia_emails_each_clinician_within_seconds(
+    celery_worker, adult, owner, clinician, second_clinician
+):
     started = time.monotonic()
     body = {"kind": "pneumonia", "onset": str(TODAY), "severity": "severe"}
     assert log(client_for(owner), adult, body).status_code == 201
@@ -65,7 +68,9 @@ def test_entries_saved_while_redis_is_unreachable_are_evaluated_when_it_returns(
             assert log(client, linked_child, ear_infection(d)).status_code == 201
     finally:
         use_broker(good)
-    assert EvaluationRequest.objects.filter(processed_at__isnull=True, dispatched_at__isnull=True).count() == 4
+    assert (
+        EvaluationRequest.objects.filter(processed_at__isnull=True, dispatched_at__isnull=True).count() == 4
+    )
     time.sleep(1)
     assert not Alert.objects.exists()
 

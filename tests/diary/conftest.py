@@ -1,9 +1,5 @@
 import datetime as dt
 
-import pytest
-
-from tests.factories import CareTeamFactory, ProfileFactory, clinician_in, link_to_team
-
 TODAY = dt.date.today()
 
 # One valid body per entry type, as a phone would send it.
@@ -34,25 +30,3 @@ EDIT = {
     "labs": ("notes", "fasting"),
 }
 ENTRY_TYPES = list(VALID)
-
-
-@pytest.fixture
-def child(owner, teammate):
-    """A child managed by both parents (owner and teammate)."""
-    return ProfileFactory(display_name="Ada", date_of_birth=dt.date(2019, 5, 1), managed_by=[owner, teammate])
-
-
-@pytest.fixture
-def team(db):
-    return CareTeamFactory(name="Children's Immunology")
-
-
-@pytest.fixture
-def clinician(team):
-    return clinician_in(team, email="dr.okafor@hospital.org")
-
-
-@pytest.fixture
-def linked_child(child, team):
-    link_to_team(child, team)
-    return child

@@ -1,0 +1,109 @@
+"""Playwright (sync API) driving Debian's Chromium against the live server, at phone size.
+
+One browser per test module; a fresh context (fresh storage, fresh service worker) per test.
+A failing test leaves a 375 px screenshot in test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests.factories import PASSWORD
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PHONE = {"width": 375, "height": 812}
+ARTIFACTS = settings.BASE_DIR / "test-artifacts"
+AXE_SCRIPT = settings.BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):  # type: ignore[no-untyped-def]
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest.fixture(scope="module")
+def _browser_holder() -> Iterator[dict]:
+    # Playwright's sync API runs an event loop in this thread; the tests still use the ORM.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        holder: dict = {}
+        yield holder
+        if holder:
+            holder["browser"].close()
+            holder["playwright"].stop()
+
+
+@pytest.fixture
+def browser(_browser_holder: dict, chromium_path: str, monkeypatch) -> Browser:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    if not _browser_holder:
+        playwright = sync_playwright().start()
+        _browser_holder["playwright"] = playwright
+        _browser_holder["browser"] = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+    return _browser_holder["browser"]
+
+
+def new_phone_page(browser: Browser, base_url: str, **options) -> Page:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport=PHONE, base_url=base_url, **options)
+    page = context.new_page()
+    page.errors = []  # type: ignore[attr-defined]
+    page.on("pageerror", lambda error: page.errors.append(str(error)))  # type: ignore[attr-defined]
+    # A CSP violation (an inline script or style) shows up as a console error.
+    page.on(
+        "console",
+        lambda message: message.type == "error"
+        and "Content Security Policy" in message.text
+        and page.errors.append(message.text),  # type: ignore[attr-defined]
+    )
+    return page
+
+
+def screenshot_on_failure(request: pytest.FixtureRequest, page: Page) -> None:
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.name)
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def page(browser: Browser, live_server, request: pytest.FixtureRequest) -> Iterator[Page]:  # type: ignore[no-untyped-def]
+    page = new_phone_page(browser, live_server.url)
+    yield page
+    screenshot_on_failure(request, page)
+    errors = list(page.errors)  # type: ignore[attr-defined]
+    page.context.close()
+    assert not errors, f"errors in the page: {errors}"
+
+
+def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
+    page.goto("/app/")
+    expect(page.get_by_role("heading", name="Log in", exact=True)).to_be_visible()
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+
+
+def wait_for_service_worker(page: Page) -> None:
+    """Until the worker has precached the shell and controls the page."""
+    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+
+
+def entry(page: Page, text: str):  # type: ignore[no-untyped-def]
+    return page.locator(".timeline li").filter(has_text=text)
