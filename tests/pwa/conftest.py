@@ -55,7 +55,9 @@ def browser(_browser_holder: dict, chromium_path: str, monkeypatch) -> Browser: 
     if not _browser_holder:
         playwright = sync_playwright().start()
         _browser_holder["playwright"] = playwright
-        _browser_holder["browser"] = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        _browser_holder["browser"] = playwright.chromium.launch(
+            executable_path=chromium_path, args=CHROMIUM_ARGS
+        )
     return _browser_holder["browser"]
 
 
@@ -67,9 +69,11 @@ def new_phone_page(browser: Browser, base_url: str, **options) -> Page:  # type:
     # A CSP violation (an inline script or style) shows up as a console error.
     page.on(
         "console",
-        lambda message: message.type == "error"
-        and "Content Security Policy" in message.text
-        and page.errors.append(message.text),  # type: ignore[attr-defined]
+        lambda message: (
+            message.type == "error"
+            and "Content Security Policy" in message.text
+            and page.errors.append(message.text)
+        ),  # type: ignore[attr-defined]
     )
     return page
 

@@ -90,9 +90,7 @@ def test_entries_logged_offline_are_kept_then_sent_exactly_once(page: Page):
     expect(symptoms.locator(".sync")).to_have_text("Sent")
     expect(page.get_by_role("status")).to_have_text("2 entries sent.")
 
-    assert list(InfectionEpisode.objects.filter(profile=ben).values_list("id", flat=True)) == [
-        _uuid(ids[0])
-    ]
+    assert list(InfectionEpisode.objects.filter(profile=ben).values_list("id", flat=True)) == [_uuid(ids[0])]
     assert list(SymptomEntry.objects.filter(profile=ben).values_list("id", flat=True)) == [_uuid(ids[1])]
     # A reload sends nothing twice: the outbox is empty and the timeline comes from the server.
     page.reload()

@@ -1,0 +1,94 @@
+// The service worker of SIgMD Portal, served at /sw.js with scope "/".
+// The server prepends `const SHELL = {version, shell: [urls]}`: a new version (any shell file
+// changed) installs a new worker, which precaches the new shell and drops the old one.
+//
+// What is cached, and what never is:
+// - the app shell (/app/, its modules, styles, manifest and icons): precached on install;
+// - every /learn/ page and /static/ file the person opens: stale-while-revalidate, so what was
+//   read once can be read again offline, and is refreshed whenever there is a connection;
+// - /api/ and /_allauth/ answers (health data, sessions) and /clinic/ pages: NEVER. The worker
+//   does not even look at them; they go straight to the network.
+/* global SHELL */
+
+const SHELL_CACHE = `sigmd-shell-${SHELL.version}`;
+const PAGES_CACHE = "sigmd-pages-v1";
+const NEVER_CACHED = ["/api/", "/_allauth/", "/clinic/", "/admin/"];
+const MATCH = { ignoreVary: true };
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches
+      .open(SHELL_CACHE)
+      .then((cache) => cache.addAll(SHELL.shell.map((url) => new Request(url, { cache: "reload" }))))
+      .then(() => self.skipWaiting()),
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((names) => Promise.all(names.filter((n) => n.startsWith("sigmd-shell-") && n !== SHELL_CACHE).map((n) => caches.delete(n))))
+      .then(() => self.clients.claim()),
+  );
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin) return;
+  if (NEVER_CACHED.some((prefix) => url.pathname.startsWith(prefix))) return;
+
+  if (url.pathname === "/app/") {
+    event.respondWith(staleWhileRevalidate(event, SHELL_CACHE, new Request("/app/")));
+  } else if (SHELL.shell.includes(url.pathname)) {
+    event.respondWith(cacheFirst(request));
+  } else if (url.pathname.startsWith("/learn/") || url.pathname.startsWith("/static/")) {
+    event.respondWith(staleWhileRevalidate(event, PAGES_CACHE, request));
+  }
+});
+
+async function cacheFirst(request) {
+  const cached = await caches.match(request, MATCH);
+  return cached || fetch(request);
+}
+
+// Answer from the cache at once when there is a copy, and refresh the copy in the background.
+async function staleWhileRevalidate(event, cacheName, key) {
+  const cache = await caches.open(cacheName);
+  const cached = await cache.match(key, MATCH);
+  const refresh = fetch(event.request)
+    .then(async (response) => {
+      if (response.ok && response.type === "basic") await cache.put(key, response.clone());
+      return response;
+    })
+    .catch(() => null);
+  event.waitUntil(refresh);
+  if (cached) return cached;
+  const fresh = await refresh;
+  if (fresh) return fresh;
+  return event.request.mode === "navigate" ? offlinePage() : Response.error();
+}
+
+function offlinePage() {
+  const html = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Offline – SIgMD Portal</title><link rel="stylesheet" href="/static/pwa/app.css"></head>
+<body><main id="main" class="offline-page"><h1>You are offline</h1>
+<p>This page has not been saved on this phone yet. Pages you have opened before can be read without a connection.</p>
+<p><a href="/app/">Open your diary</a></p>
+<p>In an emergency call 999 (UK), 112 (Europe) or 911 (US).</p></main></body></html>`;
+  return new Response(html, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
+}
+
+// Background Sync: only a page can read the CSRF cookie, so the worker asks open pages to send
+// the outbox. With no page open it fails, and the browser tries again later.
+self.addEventListener("sync", (event) => {
+  if (event.tag !== "outbox") return;
+  event.waitUntil(
+    self.clients.matchAll({ type: "window" }).then((clients) => {
+      if (!clients.length) throw new Error("No open page to send the outbox");
+      for (const client of clients) client.postMessage({ type: "flush-outbox" });
+    }),
+  );
+});

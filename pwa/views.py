@@ -1,0 +1,111 @@
+"""The PWA's three entry points: the app shell, its manifest and its service worker.
+
+Everything else the client needs is a static file under pwa/static/pwa/. The client talks to
+the REST API and allauth's headless browser client only; these views hold no health data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.templatetags.static import static
+from django.utils.cache import patch_cache_control
+from django.views.decorators.csrf import ensure_csrf_cookie
+from django.views.decorators.http import require_safe
+
+CLIENT_DIR = Path(__file__).resolve().parent / "static" / "pwa"
+SHELL_TEMPLATE = Path(__file__).resolve().parent / "templates" / "pwa" / "app.html"
+
+# The app shell: what the service worker precaches so /app/ opens with no connection.
+# Unhashed URLs on purpose: the modules import each other by relative name, and the worker's
+# version (a hash of these files) is what tells phones to fetch a new copy.
+SHELL_FILES = [
+    "pwa/app.css",
+    "pwa/app.js",
+    "pwa/api.js",
+    "pwa/outbox.js",
+    "pwa/views.js",
+    "pwa/chart.js",
+    "pwa/icons/icon-192.png",
+    "pwa/icons/icon-512.png",
+    "pwa/icons/icon-maskable-512.png",
+]
+THEME_COLOR = "#0b4f6c"
+BACKGROUND_COLOR = "#ffffff"
+
+
+def shell_urls() -> list[str]:
+    return ["/app/", "/manifest.webmanifest", *(unhashed_static(name) for name in SHELL_FILES)]
+
+
+def unhashed_static(name: str) -> str:
+    return f"{settings.STATIC_URL}{name}"
+
+
+def shell_version() -> str:
+    """Changes whenever a shell file changes, so the browser installs the new worker."""
+    digest = hashlib.sha256()
+    for path in [
+        SHELL_TEMPLATE,
+        CLIENT_DIR / "sw.js",
+        *(CLIENT_DIR / n.removeprefix("pwa/") for n in SHELL_FILES),
+    ]:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@require_safe
+@ensure_csrf_cookie  # the client reads the csrftoken cookie for its X-CSRFToken header
+def app_shell(request: HttpRequest) -> HttpResponse:
+    response = render(request, "pwa/app.html", {"theme_color": THEME_COLOR})
+    patch_cache_control(response, no_cache=True)
+    return response
+
+
+@require_safe
+def manifest(request: HttpRequest) -> HttpResponse:
+    body = {
+        "id": "/app/",
+        "name": "SIgMD Portal",
+        "short_name": "SIgMD",
+        "description": "Infection diary and reliable information for selective IgM deficiency.",
+        "lang": "en",
+        "start_url": "/app/",
+        "scope": "/",
+        "display": "standalone",
+        "orientation": "any",
+        "theme_color": THEME_COLOR,
+        "background_color": BACKGROUND_COLOR,
+        "categories": ["health", "medical"],
+        "icons": [
+            {"src": static("pwa/icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": static("pwa/icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+            {
+                "src": static("pwa/icons/icon-maskable-512.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "maskable",
+            },
+        ],
+    }
+    response = HttpResponse(json.dumps(body, indent=2), content_type="application/manifest+json")
+    patch_cache_control(response, no_cache=True)
+    return response
+
+
+@require_safe
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """sw.js from the site root, so its scope can be the whole site (the /learn/ pages too)."""
+    config = {"version": shell_version(), "shell": shell_urls()}
+    source = (CLIENT_DIR / "sw.js").read_text(encoding="utf-8")
+    body = f"const SHELL = {json.dumps(config)};\n{source}"
+    response = HttpResponse(body, content_type="application/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = "/"
+    # Browsers re-check the worker on every navigation; it must never come from a stale cache.
+    patch_cache_control(response, no_cache=True)
+    return response
