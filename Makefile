@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test install lint format serve demo
+.PHONY: run test install lint format bench lock
 
 $(VENV)/.installed: requirements/dev.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,3 +41,6 @@ format: install
 lock:
 	uv pip compile pyproject.toml --python-version 3.11 -o requirements/base.lock
 	uv pip compile pyproject.toml --python-version 3.11 --extra dev -o requirements/dev.lock
+
+bench: install
+	$(PY) bench/run.py
