@@ -7,7 +7,9 @@ A failing test leaves a 375 px screenshot in test-artifacts/.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from django.conf import settings
@@ -78,19 +80,29 @@ def new_phone_page(browser: Browser, base_url: str, **options) -> Page:  # type:
     return page
 
 
-def screenshot_on_failure(request: pytest.FixtureRequest, page: Page) -> None:
-    report = getattr(request.node, "report_call", None)
-    if report is not None and report.failed:
-        ARTIFACTS.mkdir(exist_ok=True)
-        name = re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.name)
-        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+def save_screenshot(page: Page, test_name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "-", test_name)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+@contextmanager
+def screenshot_if_it_fails(page: Page, test_name: str) -> Iterator[None]:
+    """For tests that make their own page: a failure inside leaves a screenshot."""
+    try:
+        yield
+    except BaseException:
+        save_screenshot(page, test_name)
+        raise
 
 
 @pytest.fixture
 def page(browser: Browser, live_server, request: pytest.FixtureRequest) -> Iterator[Page]:  # type: ignore[no-untyped-def]
     page = new_phone_page(browser, live_server.url)
     yield page
-    screenshot_on_failure(request, page)
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        save_screenshot(page, request.node.name)
     errors = list(page.errors)  # type: ignore[attr-defined]
     page.context.close()
     assert not errors, f"errors in the page: {errors}"
@@ -104,9 +116,19 @@ def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
     page.get_by_role("button", name="Log in").click()
 
 
+def wait_until(page: Page, script: str, arg: object = None, timeout: float = 10.0) -> None:
+    """Poll `script` (a function) until it returns something truthy. Playwright's own
+    wait_for_function evaluates a string, which the app's CSP (no unsafe-eval) refuses."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(script, arg):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} s: {script}")
+        page.wait_for_timeout(100)
+
+
 def wait_for_service_worker(page: Page) -> None:
     """Until the worker has precached the shell and controls the page."""
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    wait_until(page, "() => Boolean(navigator.serviceWorker && navigator.serviceWorker.controller)")
 
 
 def entry(page: Page, text: str):  # type: ignore[no-untyped-def]

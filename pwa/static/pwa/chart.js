@@ -4,8 +4,7 @@
 
 const SVG = "http://www.w3.org/2000/svg";
 const WIDTH = 320;
-const ROW = 44;
-const LABEL_WIDTH = 0; // labels sit above their bars so long names fit a 320 px phone
+const ROW = 44; // a label above each bar, so long names fit a 320 px phone
 const BAR_HEIGHT = 16;
 
 // The frequency rules that count one kind of infection (DESIGN.md, alert rules).
@@ -54,8 +53,8 @@ export function infectionChart({ infections, thresholds, today, kindLabel, h }) 
   );
   const total = [...counts.values()].reduce((a, b) => a + b, 0);
   const scaleMax = Math.max(1, ...counts.values(), ...[...limits.values()].map((l) => l.count));
-  const barSpace = WIDTH - LABEL_WIDTH - 40;
-  const x = (n) => LABEL_WIDTH + (n / scaleMax) * barSpace;
+  const barSpace = WIDTH - 40;
+  const x = (n) => (n / scaleMax) * barSpace;
 
   const height = Math.max(1, kinds.length) * ROW + 8;
   const chart = svg("svg", {
@@ -76,8 +75,8 @@ export function infectionChart({ infections, thresholds, today, kindLabel, h }) 
     const top = i * ROW;
     const n = counts.get(kind) || 0;
     const row = svg("g", { class: "chart-row" });
-    row.append(svg("text", { x: LABEL_WIDTH, y: top + 14, class: "chart-label" }, kindLabel(kind)));
-    row.append(svg("rect", { x: LABEL_WIDTH, y: top + 20, width: Math.max(2, x(n) - LABEL_WIDTH), height: BAR_HEIGHT, rx: 3, class: "chart-bar" }));
+    row.append(svg("text", { x: 0, y: top + 14, class: "chart-label" }, kindLabel(kind)));
+    row.append(svg("rect", { x: 0, y: top + 20, width: Math.max(2, x(n)), height: BAR_HEIGHT, rx: 3, class: "chart-bar" }));
     row.append(svg("text", { x: x(n) + 6, y: top + 33, class: "chart-count" }, String(n)));
     const limit = limits.get(kind);
     if (limit) {

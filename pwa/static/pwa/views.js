@@ -27,7 +27,7 @@ let fieldCount = 0;
 const fieldId = (name) => `f-${name}-${++fieldCount}`;
 
 function screen(title, ...nodes) {
-  return { title, nodes: [h("h1", { tabindex: "-1" }, title), ...nodes] };
+  return { title, nodes: [h("h1", { tabindex: "-1" }, title), ...nodes.filter(Boolean)] };
 }
 
 function input({ name, label, type = "text", hint, ...attrs }) {
@@ -87,10 +87,10 @@ function checkbox({ name, label, value = "yes", checked = false }) {
 // A form whose submit handler may throw FormError; errors are shown in a role="alert" box.
 class FormError extends Error {}
 
-function form({ label, submit, onsubmit }, ...fields) {
+function form({ submit, onsubmit }, ...fields) {
   const errors = h("div", { class: "form-errors", role: "alert" });
   const button = h("button", { type: "submit", class: "primary" }, submit);
-  const el = h("form", { "aria-label": label, novalidate: false }, errors, ...fields, h("div", { class: "actions" }, button));
+  const el = h("form", {}, errors, ...fields, h("div", { class: "actions" }, button));
   el.addEventListener("submit", async (event) => {
     event.preventDefault();
     errors.replaceChildren();
@@ -127,7 +127,7 @@ function decimal(value, places) {
 }
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short", year: "numeric" });
-const timeFormat = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit" });
 
 export function formatDate(value) {
   const date = value.length === 10 ? new Date(`${value}T00:00:00`) : new Date(value);
@@ -219,7 +219,6 @@ export function login(app) {
     "Log in",
     form(
       {
-        label: "Log in",
         submit: "Log in",
         onsubmit: async (data) => {
           const result = await auth.login(data.get("email"), data.get("password"));
@@ -246,7 +245,6 @@ export function signup(app) {
     h("p", {}, "Keep an infection diary for yourself or for your child, and share it with your care team."),
     form(
       {
-        label: "Create an account",
         submit: "Create account",
         onsubmit: async (data) => {
           const result = await auth.signup(data.get("email"), data.get("password"));
@@ -276,7 +274,6 @@ export function verify(app, key = "") {
     h("p", {}, "We have sent you a code. Type it here to confirm your e-mail address."),
     form(
       {
-        label: "Confirm your e-mail address",
         submit: "Confirm",
         onsubmit: async (data) => {
           const result = await auth.verifyEmail(data.get("key").trim());
@@ -296,7 +293,6 @@ export function passwordRequest(app) {
     "Reset your password",
     form(
       {
-        label: "Ask for a reset code",
         submit: "Send me a code",
         onsubmit: async (data) => {
           const result = await auth.requestPasswordReset(data.get("email"));
@@ -316,7 +312,6 @@ export function passwordReset(app, key = "") {
     h("p", {}, "If an account uses that address, we have e-mailed it a code."),
     form(
       {
-        label: "Choose a new password",
         submit: "Save new password",
         onsubmit: async (data) => {
           const result = await auth.resetPassword(data.get("key").trim(), data.get("password"));
@@ -342,7 +337,6 @@ export function mfa(app) {
     h("p", {}, "Open your authenticator app and type the 6-digit code it shows for SIgMD Portal."),
     form(
       {
-        label: "Authenticator code",
         submit: "Continue",
         onsubmit: async (data) => {
           const result = await auth.mfaAuthenticate(data.get("code").trim());
@@ -366,7 +360,6 @@ export function onboarding(app) {
     "Who is this diary for?",
     form(
       {
-        label: "Who is this diary for?",
         submit: "Continue",
         onsubmit: async (data) => {
           const result = await api.setRole(data.get("role"));
@@ -402,7 +395,6 @@ export function newProfile(app) {
     h("p", {}, "Each person gets their own diary. You can add more later."),
     form(
       {
-        label: "Add a profile",
         submit: "Save profile",
         onsubmit: async (data) => {
           const result = await api.createProfile({
@@ -661,7 +653,6 @@ function logInfection(app) {
     "Log an infection",
     form(
       {
-        label: "Log an infection",
         submit: "Save infection",
         onsubmit: (data) =>
           app.saveEntry("infections", {
@@ -716,7 +707,6 @@ function logSymptoms(app) {
     "Log symptoms",
     form(
       {
-        label: "Log symptoms",
         submit: "Save symptoms",
         onsubmit: (data) => {
           const symptoms = data.getAll("symptoms").sort();
@@ -757,7 +747,6 @@ function logTreatment(app) {
     "Log a treatment",
     form(
       {
-        label: "Log a treatment",
         submit: "Save treatment",
         onsubmit: (data) =>
           app.saveEntry("treatments", {
@@ -788,7 +777,6 @@ function logVaccination(app) {
     "Log a vaccination",
     form(
       {
-        label: "Log a vaccination",
         submit: "Save vaccination",
         onsubmit: (data) =>
           app.saveEntry("vaccinations", { vaccine: data.get("vaccine"), given_on: data.get("given_on"), notes: (data.get("notes") || "").trim() }),
@@ -805,7 +793,6 @@ function logLab(app) {
     "Log a lab result",
     form(
       {
-        label: "Log a lab result",
         submit: "Save lab result",
         onsubmit: (data) =>
           app.saveEntry("labs", {
@@ -983,7 +970,6 @@ export async function care(app) {
       h("p", {}, "Your clinic gives you a code. Entering it lets the team see this diary and receive its alerts. You can stop at any time."),
       form(
         {
-          label: "Join a care team",
           submit: "Join",
           onsubmit: async (data) => {
             const result = await api.joinCareTeam(profile.id, data.get("code").trim());

@@ -1,0 +1,173 @@
+"""WCAG 2.2 AA on every screen of the diary, checked by axe-core in light and dark mode."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pprint import pformat
+
+import pytest
+from django.core.management import call_command, get_commands
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from care.models import Alert
+from diary.models import InfectionEpisode, LabResult, SymptomEntry, Treatment, Vaccination
+from tests.conftest import require
+from tests.factories import CareTeamFactory, ProfileFactory, UserFactory, clinician_in, link_to_team
+
+from .conftest import AXE_SCRIPT, new_phone_page, screenshot_if_it_fails, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def axe_violations(page: Page) -> list[dict]:
+    page.add_script_tag(path=str(AXE_SCRIPT))
+    result = page.evaluate(
+        "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA_TAGS
+    )
+    assert result["passes"], "axe checked nothing: is the screen empty?"
+    return [
+        {
+            "rule": v["id"],
+            "help": v["help"],
+            "where": [node["target"] for node in v["nodes"][:5]],
+            "why": v["nodes"][0]["failureSummary"],
+        }
+        for v in result["violations"]
+    ]
+
+
+def a_diary_with_one_of_everything():  # type: ignore[no-untyped-def]
+    """A caregiver with two children; the first has entries, an alert its team saw, a care link."""
+    user = UserFactory(role="caregiver")
+    gus = ProfileFactory(display_name="Gus", managed_by=[user])
+    ProfileFactory(display_name="Hana", managed_by=[user])
+    today = timezone.localdate()
+    InfectionEpisode.objects.create(
+        profile=gus, kind="otitis_media", onset=today - dt.timedelta(days=40), severity="mild"
+    )
+    InfectionEpisode.objects.create(
+        profile=gus,
+        kind="pneumonia",
+        onset=today - dt.timedelta(days=90),
+        severity="severe",
+        hospitalized=True,
+    )
+    SymptomEntry.objects.create(
+        profile=gus, recorded_at=timezone.now() - dt.timedelta(days=41), symptoms=["ear_pain"]
+    )
+    Treatment.objects.create(
+        profile=gus,
+        kind="antibiotic",
+        name="amoxicillin",
+        route="oral",
+        started_on=today - dt.timedelta(days=40),
+    )
+    Vaccination.objects.create(profile=gus, vaccine="PCV20", given_on=today - dt.timedelta(days=200))
+    LabResult.objects.create(
+        profile=gus,
+        analyte="IgM",
+        value=18,
+        unit="mg/dL",
+        reference_low=40,
+        collected_on=today - dt.timedelta(days=300),
+    )
+    team = CareTeamFactory(name="Children's immunology")
+    link_to_team(gus, team)
+    Alert.objects.create(
+        profile=gus,
+        team=team,
+        rule="severe_infection",
+        priority="urgent",
+        status="acknowledged",
+        summary="A severe infection was logged in the last 14 days.",
+        threshold=1,
+        window_days=14,
+        age_band="child",
+        dedup_key=f"a11y-{gus.pk}",
+        acknowledged_at=timezone.now(),
+        acknowledged_by=clinician_in(team, display_name="Dr Ivy"),
+    )
+    return user
+
+
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+def test_every_screen_meets_wcag_2_2_aa(browser, live_server, request, color_scheme):  # type: ignore[no-untyped-def]
+    require(AXE_SCRIPT.exists(), "run npm ci for axe-core")
+    slugs = []
+    if "sync_education" in get_commands():
+        call_command("sync_education", verbosity=0)
+        from education.models import Article
+
+        slugs = list(Article.objects.values_list("slug", flat=True)[:1])
+    newcomer = UserFactory(role="patient")
+    user = a_diary_with_one_of_everything()
+
+    # The CSP forbids inline scripts, and add_script_tag injects axe inline.
+    page = new_phone_page(browser, live_server.url, bypass_csp=True, color_scheme=color_scheme)
+    violations: dict[str, list] = {}
+
+    def check(screen: str, heading: str) -> None:
+        page.goto(f"/app/#{screen}")
+        expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+        if found := axe_violations(page):
+            violations[screen] = found
+
+    with screenshot_if_it_fails(page, request.node.name), page.context:
+        page.goto("/app/")
+        for screen, heading in [
+            ("/login", "Log in"),
+            ("/signup", "Create an account"),
+            ("/verify", "Check your e-mail"),
+            ("/password-reset", "Reset your password"),
+            ("/reset-code", "Choose a new password"),
+            ("/mfa", "Enter your authenticator code"),
+            ("/learn", "Learn"),
+        ]:
+            check(screen, heading)
+        for slug in slugs:
+            page.goto(f"/app/#/learn/{slug}")
+            expect(page.locator(".article-body")).to_be_visible()
+            violations.update({f"/learn/{slug}": v} if (v := axe_violations(page)) else {})
+
+        sign_in(page, newcomer.email)
+        check("/onboarding", "Who is this diary for?")
+        check("/profiles/new", "Add a profile")
+        page.get_by_role("link", name="Account").click()
+        page.get_by_role("button", name="Log out").click()
+        expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+
+        sign_in(page, user.email)
+        expect(page.get_by_role("heading", name="Gus's diary")).to_be_visible()
+        for screen, heading in [
+            ("/diary", "Gus's diary"),
+            ("/log/infection", "Log an infection"),
+            ("/log/symptoms", "Log symptoms"),
+            ("/log/treatment", "Log a treatment"),
+            ("/log/vaccination", "Log a vaccination"),
+            ("/log/lab", "Log a lab result"),
+            ("/chart", "Infections in the last 12 months"),
+            ("/alerts", "Alerts"),
+            ("/care", "Care team"),
+            ("/profiles", "Profiles"),
+            ("/account", "Account"),
+        ]:
+            check(screen, heading)
+
+        # An entry waiting in the outbox, and the guidance notice after a saved one.
+        page.context.set_offline(True)
+        page.goto("/app/#/log/vaccination")
+        page.get_by_role("button", name="Save vaccination").click()
+        expect(page.locator(".sync-pending")).to_have_count(1)
+        violations.update({"/diary (offline entry)": v} if (v := axe_violations(page)) else {})
+        page.context.set_offline(False)
+
+        # The urgent screen.
+        page.goto("/app/#/log/symptoms")
+        page.get_by_label("Blue or grey lips").check()
+        page.get_by_role("button", name="Save symptoms").click()
+        expect(page.get_by_role("dialog")).to_be_visible()
+        violations.update({"urgent screen": v} if (v := axe_violations(page)) else {})
+        assert not violations, f"axe found WCAG 2.2 AA violations:\n{pformat(violations, width=110)}"
