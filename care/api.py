@@ -18,10 +18,11 @@ from diary.api import ProfileScopedView
 from diary.selectors import profile_summary
 
 from . import rules, services
-from .models import PushSubscription
+from .models import Notification, PushSubscription
 from .selectors import alerts_visible_to, profile_facts, team_settings
 from .serializers import (
     AlertSerializer,
+    NotificationSerializer,
     PushKeySerializer,
     PushSubscriptionOutSerializer,
     PushSubscriptionSerializer,
@@ -214,3 +215,37 @@ class PushKeyView(GenericAPIView):
 
     def get(self, request: Request) -> Response:
         return Response({"enabled": settings.WEB_PUSH_ENABLED, "public_key": settings.VAPID_PUBLIC_KEY})
+
+
+@extend_schema(tags=["alerts"])
+class NotificationListView(ListAPIView):
+    """The clinician's in-app inbox: new and escalated alerts, newest first. ?unread=1 filters."""
+
+    serializer_class = NotificationSerializer
+    permission_classes = [IsClinician]
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        # Through the alerts the clinician may still see: a revoked link empties the inbox too.
+        notes = Notification.objects.filter(
+            recipient=self.request.user, alert__in=alerts_visible_to(self.request.user)
+        ).select_related("alert")
+        if self.request.query_params.get("unread") in {"1", "true"}:
+            notes = notes.filter(read_at__isnull=True)
+        return notes
+
+
+@extend_schema(tags=["alerts"], request=None, responses={204: None})
+class NotificationReadView(GenericAPIView):
+    permission_classes = [IsClinician]
+    serializer_class = NotificationSerializer
+
+    def post(self, request: Request, notification_id: int) -> Response:
+        updated = Notification.objects.filter(
+            pk=notification_id, recipient=request.user, read_at__isnull=True
+        )
+        if (
+            not updated.update(read_at=timezone.now())
+            and not Notification.objects.filter(pk=notification_id, recipient=request.user).exists()
+        ):
+            raise exceptions.NotFound()
+        return Response(status=status.HTTP_204_NO_CONTENT)

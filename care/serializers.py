@@ -3,7 +3,7 @@ from rest_framework import serializers
 from sigmd_portal.api import StrictSerializer
 
 from . import rules
-from .models import Alert, PushSubscription, RuleCode
+from .models import Alert, Notification, PushSubscription, RuleCode
 
 
 class EvidenceSerializer(serializers.Serializer):
@@ -134,3 +134,12 @@ class SummarySerializer(serializers.Serializer):
 class PushKeySerializer(serializers.Serializer):
     enabled = serializers.BooleanField()
     public_key = serializers.CharField()
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    alert = serializers.UUIDField(source="alert_id", read_only=True)
+    priority = serializers.CharField(source="alert.priority", read_only=True)
+
+    class Meta:
+        model = Notification
+        fields = ["id", "alert", "kind", "priority", "created_at", "read_at"]

@@ -19,7 +19,7 @@ TODAY = dt.date.today()
 
 
 @pytest.fixture
-def urgent_alert(commit, adult, owner):
+def urgent_alert(commit, adult, owner, clinician, second_clinician):
     commit(log, client_for(owner), adult, {"kind": "meningitis", "onset": str(TODAY), "severity": "severe"})
     return Alert.objects.get()
 
@@ -199,3 +199,21 @@ def test_push_subscriptions_belong_to_their_owner(clinician, stranger):
         "/api/v1/push-subscriptions/", {"endpoint": "http://insecure"}, format="json"
     )
     assert bad.status_code == 400
+
+
+def test_each_clinician_has_an_in_app_inbox(
+    urgent_alert, clinician, second_clinician, owner, other_team_clinician
+):
+    inbox = client_for(clinician).get("/api/v1/notifications/?unread=1").json()
+    assert [(n["alert"], n["kind"], n["priority"]) for n in inbox] == [
+        (str(urgent_alert.id), "alert", "urgent")
+    ]
+    assert client_for(clinician).post(f"/api/v1/notifications/{inbox[0]['id']}/read").status_code == 204
+    assert client_for(clinician).get("/api/v1/notifications/?unread=1").json() == []
+    assert len(client_for(second_clinician).get("/api/v1/notifications/?unread=1").json()) == 1
+    # Someone else's notification is not found; families and strangers have no inbox.
+    assert (
+        client_for(other_team_clinician).post(f"/api/v1/notifications/{inbox[0]['id']}/read").status_code
+        == 404
+    )
+    assert client_for(owner).get("/api/v1/notifications/").status_code == 403
