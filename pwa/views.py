@@ -13,7 +13,6 @@ from pathlib import Path
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.templatetags.static import static
 from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_safe
@@ -44,6 +43,7 @@ def shell_urls() -> list[str]:
 
 
 def unhashed_static(name: str) -> str:
+    """The file's plain URL (not the hashed one): the worker's version does the cache-busting."""
     return f"{settings.STATIC_URL}{name}"
 
 
@@ -83,10 +83,10 @@ def manifest(request: HttpRequest) -> HttpResponse:
         "background_color": BACKGROUND_COLOR,
         "categories": ["health", "medical"],
         "icons": [
-            {"src": static("pwa/icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
-            {"src": static("pwa/icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+            {"src": unhashed_static("pwa/icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": unhashed_static("pwa/icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
             {
-                "src": static("pwa/icons/icon-maskable-512.png"),
+                "src": unhashed_static("pwa/icons/icon-maskable-512.png"),
                 "sizes": "512x512",
                 "type": "image/png",
                 "purpose": "maskable",

@@ -70,3 +70,15 @@ def test_the_diary_opens_offline_and_health_data_is_never_cached(page: Page):
     )
     assert "/app/" in cached and "/static/pwa/app.js" in cached
     assert not [url for url in cached if url.startswith(("/api/", "/_allauth/"))]
+
+
+def test_chromium_finds_the_app_installable(page: Page):
+    page.goto("/app/")
+    wait_for_service_worker(page)
+    cdp = page.context.new_cdp_session(page)
+    errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    # Playwright's contexts are incognito, where Chromium never offers to install anything.
+    assert [e for e in errors if e["errorId"] != "in-incognito"] == []
+    manifest = cdp.send("Page.getAppManifest")
+    assert manifest["url"].endswith("/manifest.webmanifest")
+    assert not manifest["errors"]

@@ -261,10 +261,11 @@ function onResult(item, outcome, data) {
     state.outbox = state.outbox.filter((i) => i.id !== item.id);
     const { guidance, ...entry } = data || {};
     state.sent.set(item.id, { profileId: item.profileId, segment: item.segment, entry });
+    round.sent += 1;
     if (guidance) showGuidance(item, guidance);
   } else {
     state.outbox = state.outbox.map((i) => (i.id === item.id ? item : i));
-    announce(`An entry could not be sent: ${item.error}`);
+    round.errors.push(item.error);
   }
   refreshTimeline();
 }
@@ -280,12 +281,18 @@ function showGuidance(item, guidance) {
   }
 }
 
+// What the last round did, announced once when it ends.
+const round = { sent: 0, errors: [] };
+
 async function syncNow() {
   if (!state.user) return;
-  const before = state.outbox.filter((i) => i.state === "pending").length;
   await outbox.flush(state.user.id, onResult);
-  const pending = state.outbox.filter((i) => i.state === "pending").length;
-  if (before && !pending) announce(before === 1 ? "Sent." : `${before} entries sent.`);
+  const messages = [];
+  if (round.sent) messages.push(round.sent === 1 ? "Sent." : `${round.sent} entries sent.`);
+  for (const error of round.errors) messages.push(`An entry could not be sent: ${error}`);
+  if (messages.length) announce(messages.join(" "));
+  round.sent = 0;
+  round.errors = [];
 }
 
 async function discard(id) {

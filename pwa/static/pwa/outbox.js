@@ -105,10 +105,11 @@ async function sendPending(userId, onResult) {
     if (result.status === 200 || result.status === 201) {
       await remove(item.id);
       onResult(item, "sent", result.data);
-    } else if (result.status === 401 || result.status === 403) {
+    } else if (result.status === 401) {
       onResult(item, "signed-out", result.data);
       return;
-    } else if (isTransient(result.status)) {
+    } else if (result.status === 403 || isTransient(result.status)) {
+      // 403 here is a CSRF refusal (a profile one may not write to answers 404): try again later.
       return;
     } else {
       const error = result.status === 409 ? "an entry with this id already exists with other content." : errorText(result);
@@ -121,7 +122,7 @@ async function sendPending(userId, onResult) {
 
 // Sends pending entries one at a time, oldest first. `onResult(item, outcome, data)` hears
 // "sent" (200/201), "error" (409 or another 4xx: shown on the entry, never retried by itself)
-// and "signed-out" (401/403: kept for after the next sign-in). A network error or a 5xx ends
+// and "signed-out" (401: kept for after the next sign-in). A network error or a 5xx ends
 // the round and leaves the rest pending for the next `online` event, start-up or background
 // sync. A call made while a round runs is answered by one more round after it.
 export function flush(userId, onResult) {
