@@ -55,7 +55,8 @@ View = Callable[..., HttpResponse]
 RECOVERY_CODES_PENDING = "clinic.show_recovery_codes"
 ALERTS_PER_PAGE = 50
 
-# Evidence names the entry types the rules read; the timeline shows all five.
+# Entry types by the names alert evidence uses (episode, symptom, treatment), plus the two
+# more the timeline shows.
 ENTRY_TYPES: dict[str, type[Entry]] = {
     "episode": InfectionEpisode,
     "symptom": SymptomEntry,
@@ -328,7 +329,7 @@ def patient_timeline(request: HttpRequest, profile_id: Any) -> HttpResponse:
                 (InfectionKind(kind).label, count) for kind, count in summary["infections"]["by_kind"].items()
             ],
             "thresholds": default_thresholds(profile, today),
-            "alerts": alerts_visible_to(request.user)
+            "alerts": clinic_alerts(request.user)
             .filter(profile=profile)
             .exclude(status=AlertStatus.RESOLVED),
             "timeline": profile_timeline(profile),

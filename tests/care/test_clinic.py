@@ -263,3 +263,8 @@ def test_a_clinician_in_two_teams_sees_both_in_the_inbox(clinician):
     second.memberships.create(user=clinician)
     html = signed_in(clinician).get("/clinic/").content.decode()
     assert "Adult Immunology" in html and "Children&#x27;s Immunology" in html
+
+
+def test_the_patient_page_links_its_unresolved_alerts(clinician, alert, linked_child):
+    html = signed_in(clinician).get(f"/clinic/patients/{linked_child.pk}/").content.decode()
+    assert f'<a href="/clinic/alerts/{alert.pk}/">Severe infection</a>' in html
