@@ -19,7 +19,7 @@ from diary.selectors import profile_summary
 
 from . import rules, services
 from .models import Notification, PushSubscription
-from .selectors import alerts_visible_to, profile_facts, team_settings
+from .selectors import alerts_visible_to, default_thresholds_met, team_settings
 from .serializers import (
     AlertSerializer,
     NotificationSerializer,
@@ -126,15 +126,7 @@ class TeamRulesView(GenericAPIView):
         team = self.team(team_id)
         body = self.get_serializer(data=request.data)
         body.is_valid(raise_exception=True)
-        settings_in = [
-            services.RuleSettingInput(
-                rule=item["rule"],
-                enabled=item["enabled"],
-                child=rules.Threshold(item["child"]["threshold"], item["child"]["window_days"]),
-                adult=rules.Threshold(item["adult"]["threshold"], item["adult"]["window_days"]),
-            )
-            for item in body.validated_data["rules"]
-        ]
+        settings_in = TeamRulesSerializer.rule_settings(body.validated_data)
         services.team_rules_replace(
             team=team,
             settings_in=settings_in,
@@ -155,21 +147,8 @@ class ProfileSummaryView(ProfileScopedView):
         profile = self.profile(obj=None)
         today = timezone.localdate()
         summary = profile_summary(profile, today=today)
-        band = rules.age_band(profile.date_of_birth, today)
-        findings = rules.evaluate(profile_facts(profile), today)
-        summary["age_band"] = band
-        summary["thresholds"] = [
-            {
-                "rule": code,
-                "priority": rule.priority,
-                "unit": rule.unit,
-                "threshold": getattr(rule, band).count,
-                "window_days": getattr(rule, band).window_days,
-                "met": any(f.rule == code for f in findings),
-                "evidence": sorted({i for f in findings if f.rule == code for _, i in f.evidence}),
-            }
-            for code, rule in rules.RULES.items()
-        ]
+        summary["age_band"] = rules.age_band(profile.date_of_birth, today)
+        summary["thresholds"] = default_thresholds_met(profile, today)
         return Response(SummarySerializer(summary).data)
 
 

@@ -47,9 +47,9 @@ from diary.selectors import profile_summary
 from diary.services import access_record, invitation_create
 
 from . import rules, services
-from .forms import RULE_LABELS, ResolveForm, TeamRulesForm
-from .models import Alert, AlertStatus, Notification, Priority
-from .selectors import alerts_visible_to, profile_facts
+from .forms import ResolveForm, TeamRulesForm
+from .models import Alert, AlertStatus, Notification, Priority, RuleCode
+from .selectors import alerts_visible_to, default_thresholds_met
 
 View = Callable[..., HttpResponse]
 RECOVERY_CODES_PENDING = "clinic.show_recovery_codes"
@@ -182,7 +182,7 @@ def clinic_alerts(user: User) -> QuerySet[Alert]:
         .select_related("profile", "team", "acknowledged_by", "resolved_by")
         .annotate(
             rule_label=Case(
-                *(When(rule=code, then=Value(label)) for code, label in RULE_LABELS.items()),
+                *(When(rule=code, then=Value(label)) for code, label in RuleCode.choices),
                 output_field=CharField(),
             )
         )
@@ -301,17 +301,6 @@ def profile_timeline(profile: Profile) -> list[EntryView]:
     return sorted(items, key=lambda item: (item.day, item.entry.created_at), reverse=True)  # type: ignore[union-attr]
 
 
-def default_thresholds(profile: Profile, today: date) -> list[dict[str, Any]]:
-    """Each rule's default threshold for the profile's age band, and whether it is met
-    (the same pieces as the API's summary)."""
-    band = rules.age_band(profile.date_of_birth, today)
-    met = {finding.rule for finding in rules.evaluate(profile_facts(profile), today)}
-    return [
-        {"label": RULE_LABELS[code], "rule": rule, "threshold": getattr(rule, band), "met": code in met}
-        for code, rule in rules.RULES.items()
-    ]
-
-
 @clinic_page
 def patient_timeline(request: HttpRequest, profile_id: Any) -> HttpResponse:
     profile = get_object_or_404(profiles_visible_to(request.user), pk=profile_id)
@@ -328,7 +317,7 @@ def patient_timeline(request: HttpRequest, profile_id: Any) -> HttpResponse:
             "infections_by_kind": [
                 (InfectionKind(kind).label, count) for kind, count in summary["infections"]["by_kind"].items()
             ],
-            "thresholds": default_thresholds(profile, today),
+            "thresholds": default_thresholds_met(profile, today),
             "alerts": clinic_alerts(request.user)
             .filter(profile=profile)
             .exclude(status=AlertStatus.RESOLVED),

@@ -13,22 +13,8 @@ from . import rules
 from .models import RuleCode
 from .selectors import team_settings
 from .serializers import ResolveSerializer, TeamRulesSerializer
-from .services import RuleSettingInput
 
 BANDS = (rules.CHILD, rules.ADULT)
-
-# How the pages name the rules (the choices' generated labels would say "Recurrent Iv Antibiotics").
-RULE_LABELS = {
-    RuleCode.SEVERE_INFECTION: "Severe infection",
-    RuleCode.RED_FLAG_SYMPTOMS: "Red-flag symptoms",
-    RuleCode.RECURRENT_EAR_INFECTIONS: "Recurrent ear infections",
-    RuleCode.RECURRENT_SINUS_INFECTIONS: "Recurrent sinus infections",
-    RuleCode.RECURRENT_PNEUMONIA: "Recurrent pneumonia",
-    RuleCode.DEEP_SEATED_INFECTIONS: "Deep-seated infections",
-    RuleCode.PROLONGED_ANTIBIOTICS: "Prolonged antibiotics",
-    RuleCode.RECURRENT_IV_ANTIBIOTICS: "Recurrent IV antibiotics",
-    RuleCode.PERSISTENT_THRUSH: "Persistent thrush",
-}
 
 
 class ResolveForm(forms.Form):
@@ -53,7 +39,7 @@ class RuleForm(forms.Form):
     def __init__(self, *args: Any, rule: rules.Rule, **kwargs: Any) -> None:
         super().__init__(*args, prefix=rule.code, label_suffix="", **kwargs)
         self.rule = rule
-        self.label = RULE_LABELS[rule.code]
+        self.label = RuleCode(rule.code).label
         if rule.fixed_count:
             # An urgent rule fires on a single entry: only its windows can change.
             del self.fields["child_threshold"], self.fields["adult_threshold"]
@@ -139,16 +125,8 @@ class TeamRulesForm:
             self.escalation.add_error("escalation_delay_minutes", body.errors["escalation_delay_minutes"])
         return False
 
-    def settings_in(self) -> list[RuleSettingInput]:
-        return [
-            RuleSettingInput(
-                rule=item["rule"],
-                enabled=item["enabled"],
-                child=rules.Threshold(item["child"]["threshold"], item["child"]["window_days"]),
-                adult=rules.Threshold(item["adult"]["threshold"], item["adult"]["window_days"]),
-            )
-            for item in self.validated["rules"]
-        ]
+    def settings_in(self) -> list[rules.RuleSetting]:
+        return TeamRulesSerializer.rule_settings(self.validated)
 
     @property
     def has_errors(self) -> bool:

@@ -15,15 +15,15 @@ from .rules import RULES
 
 
 class RuleCode(models.TextChoices):
-    SEVERE_INFECTION = "severe_infection"
-    RED_FLAG_SYMPTOMS = "red_flag_symptoms"
-    RECURRENT_EAR_INFECTIONS = "recurrent_ear_infections"
-    RECURRENT_SINUS_INFECTIONS = "recurrent_sinus_infections"
-    RECURRENT_PNEUMONIA = "recurrent_pneumonia"
-    DEEP_SEATED_INFECTIONS = "deep_seated_infections"
-    PROLONGED_ANTIBIOTICS = "prolonged_antibiotics"
-    RECURRENT_IV_ANTIBIOTICS = "recurrent_iv_antibiotics"
-    PERSISTENT_THRUSH = "persistent_thrush"
+    SEVERE_INFECTION = "severe_infection", "Severe infection"
+    RED_FLAG_SYMPTOMS = "red_flag_symptoms", "Red-flag symptoms"
+    RECURRENT_EAR_INFECTIONS = "recurrent_ear_infections", "Recurrent ear infections"
+    RECURRENT_SINUS_INFECTIONS = "recurrent_sinus_infections", "Recurrent sinus infections"
+    RECURRENT_PNEUMONIA = "recurrent_pneumonia", "Recurrent pneumonia"
+    DEEP_SEATED_INFECTIONS = "deep_seated_infections", "Deep-seated infections"
+    PROLONGED_ANTIBIOTICS = "prolonged_antibiotics", "Prolonged antibiotics"
+    RECURRENT_IV_ANTIBIOTICS = "recurrent_iv_antibiotics", "Recurrent IV antibiotics"
+    PERSISTENT_THRUSH = "persistent_thrush", "Persistent thrush"
 
 
 assert set(RuleCode.values) == set(RULES), "every rule in care.rules has a code here"

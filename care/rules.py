@@ -77,6 +77,16 @@ class Threshold:
 
 
 @dataclass(frozen=True)
+class RuleSetting:
+    """A team's choice for one rule: on or off, and a threshold per age band."""
+
+    rule: str
+    enabled: bool
+    child: Threshold
+    adult: Threshold
+
+
+@dataclass(frozen=True)
 class Finding:
     rule: str
     priority: str

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -10,7 +12,7 @@ from diary.access import profiles_visible_to
 from diary.models import CareLink, InfectionEpisode, Profile, SymptomEntry, Treatment
 
 from . import rules
-from .models import Alert, TeamRuleSetting
+from .models import Alert, RuleCode, TeamRuleSetting
 
 
 def alerts_visible_to(user: User) -> QuerySet[Alert]:
@@ -83,4 +85,25 @@ def active_teams(profile: Profile) -> list[CareTeam]:
     return [
         link.team
         for link in CareLink.objects.filter(profile=profile, revoked_at__isnull=True).select_related("team")
+    ]
+
+
+def default_thresholds_met(profile: Profile, on: date) -> list[dict]:
+    """Each rule's default threshold for the profile's age band on that day, whether the diary
+    meets it, and the entries that do: what the summary and the clinic's patient page show."""
+    band = rules.age_band(profile.date_of_birth, on)
+    findings = rules.evaluate(profile_facts(profile), on)
+    return [
+        {
+            "rule": code,
+            "label": RuleCode(code).label,
+            "priority": rule.priority,
+            "unit": rule.unit,
+            "fixed_count": rule.fixed_count,
+            "threshold": getattr(rule, band).count,
+            "window_days": getattr(rule, band).window_days,
+            "met": any(f.rule == code for f in findings),
+            "evidence": sorted({i for f in findings if f.rule == code for _, i in f.evidence}),
+        }
+        for code, rule in rules.RULES.items()
     ]

@@ -4,6 +4,7 @@ from sigmd_portal.api import StrictSerializer
 
 from . import rules
 from .models import Alert, Notification, PushSubscription, RuleCode
+from .rules import RuleSetting, Threshold
 
 
 class EvidenceSerializer(serializers.Serializer):
@@ -86,6 +87,18 @@ class RuleSettingSerializer(StrictSerializer):
 class TeamRulesSerializer(StrictSerializer):
     rules = RuleSettingSerializer(many=True)
     escalation_delay_minutes = serializers.IntegerField(min_value=1, max_value=24 * 60, required=False)
+
+    @staticmethod
+    def rule_settings(validated: dict) -> list[RuleSetting]:
+        return [
+            RuleSetting(
+                rule=item["rule"],
+                enabled=item["enabled"],
+                child=Threshold(item["child"]["threshold"], item["child"]["window_days"], item["enabled"]),
+                adult=Threshold(item["adult"]["threshold"], item["adult"]["window_days"], item["enabled"]),
+            )
+            for item in validated["rules"]
+        ]
 
     def validate_rules(self, value):  # type: ignore[no-untyped-def]
         codes = [item["rule"] for item in value]

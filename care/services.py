@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import random
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -381,19 +381,11 @@ def routine_digests_send(*, day: date) -> list[Delivery]:
 # --- team thresholds --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RuleSettingInput:
-    rule: str
-    enabled: bool
-    child: rules.Threshold
-    adult: rules.Threshold
-
-
 @transaction.atomic
 def team_rules_replace(
     *,
     team: CareTeam,
-    settings_in: list[RuleSettingInput],
+    settings_in: list[rules.RuleSetting],
     user: User,
     escalation_delay_minutes: int | None = None,
 ) -> None:
