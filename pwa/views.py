@@ -27,6 +27,8 @@ SHELL_FILES = [
     "pwa/app.css",
     "pwa/app.js",
     "pwa/api.js",
+    "pwa/dom.js",
+    "pwa/entries.js",
     "pwa/outbox.js",
     "pwa/views.js",
     "pwa/chart.js",

@@ -159,9 +159,44 @@ def test_logging_out_deletes_what_the_phone_kept(page: Page):
     ProfileFactory(display_name="Me", relationship="self", managed_by=[user])
     sign_in(page, user.email)
     expect(page.get_by_role("heading", name="My diary")).to_be_visible()
+    # An entry the network never delivers stays in the outbox...
+    page.route("**/api/v1/profiles/*/vaccinations/", lambda route: route.abort())
+    page.get_by_role("link", name="Vaccination", exact=True).click()
+    page.get_by_role("button", name="Save vaccination").click()
+    expect(entry(page, "Vaccination").locator(".sync")).to_have_text("Saved on this phone")
+    # ... and logging out says it will go, then deletes it with everything else.
     page.get_by_role("link", name="Account").click()
-    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_text("1 entry has not been sent yet.")).to_be_visible()
+    page.get_by_role("button", name="Log out and delete 1 unsent entry").click()
     expect(page.get_by_role("heading", name="Log in", exact=True)).to_be_visible()
     assert page.evaluate("indexedDB.databases().then(dbs => dbs.map(d => d.name))") == []
     page.goto("/app/#/diary")
     expect(page.get_by_role("heading", name="Log in", exact=True)).to_be_visible()
+
+
+def tab_to(page: Page, target, presses: int = 15) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if target.evaluate("element => element === document.activeElement"):
+            return
+    expect(target).to_be_focused()
+
+
+def test_an_infection_can_be_logged_with_the_keyboard_alone(page: Page):
+    user = UserFactory(role="patient")
+    ProfileFactory(display_name="Me", relationship="self", managed_by=[user])
+    sign_in(page, user.email)
+    expect(page.get_by_role("heading", name="My diary")).to_be_focused()
+
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Infection", exact=True)).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Log an infection")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("What kind of infection?")).to_be_focused()
+    tab_to(page, page.get_by_label("Mild", exact=True))  # past the onset date: today by default
+    page.keyboard.press("Space")
+    tab_to(page, page.get_by_role("button", name="Save infection"))
+    page.keyboard.press("Enter")
+    expect(entry(page, "Ear infection").locator(".sync")).to_have_text("Sent")
+    assert InfectionEpisode.objects.get().severity == "mild"

@@ -88,12 +88,14 @@ export const api = {
   profiles: () => request("GET", `${API}/profiles/`),
   createProfile: (data) => request("POST", `${API}/profiles/`, data),
   entries: (profileId, segment) => request("GET", `${API}/profiles/${profileId}/${segment}/`),
-  createEntry: (profileId, segment, data) => request("POST", `${API}/profiles/${profileId}/${segment}/`, data),
+  createEntry: (profileId, segment, data) =>
+    request("POST", `${API}/profiles/${profileId}/${segment}/`, data),
   summary: (profileId) => request("GET", `${API}/profiles/${profileId}/summary`),
   alerts: (profileId) => request("GET", `${API}/alerts/?profile=${encodeURIComponent(profileId)}`),
   careLinks: (profileId) => request("GET", `${API}/profiles/${profileId}/care-links/`),
   joinCareTeam: (profileId, code) => request("POST", `${API}/profiles/${profileId}/care-links/`, { code }),
-  revokeCareLink: (profileId, linkId) => request("DELETE", `${API}/profiles/${profileId}/care-links/${linkId}/`),
+  revokeCareLink: (profileId, linkId) =>
+    request("DELETE", `${API}/profiles/${profileId}/care-links/${linkId}/`),
   articles: (q) => request("GET", `${API}/education/articles/${q ? `?q=${encodeURIComponent(q)}` : ""}`),
   article: (slug) => request("GET", `${API}/education/articles/${encodeURIComponent(slug)}/`),
 };

@@ -1,6 +1,8 @@
 // SIgMD diary: start-up, the hash router, the session, and the outbox's sync loop.
 
 import { api, auth, ENTRY_SEGMENTS, NetworkError, pendingFlow } from "./api.js";
+import { h } from "./dom.js";
+import { log, RED_FLAGS } from "./entries.js";
 import * as outbox from "./outbox.js";
 import * as views from "./views.js";
 
@@ -38,7 +40,7 @@ const ROUTES = [
   [/^\/profiles\/new$/, views.newProfile, "user"],
   [/^\/account$/, views.account, "user"],
   [/^\/diary$/, views.diary, "profile"],
-  [/^\/log\/(infection|symptoms|treatment|vaccination|lab)$/, views.log, "profile"],
+  [/^\/log\/(infection|symptoms|treatment|vaccination|lab)$/, log, "profile"],
   [/^\/chart$/, views.chart, "profile"],
   [/^\/alerts$/, views.alerts, "profile"],
   [/^\/care$/, views.care, "profile"],
@@ -50,7 +52,12 @@ const currentPath = () => (location.hash.replace(/^#/, "") || "/").split("?")[0]
 const currentProfile = () => state.profiles.find((p) => p.id === state.profileId) || null;
 
 function home() {
-  if (!state.user) return state.flow === "verify_email" ? "#/verify" : state.flow === "mfa_authenticate" ? "#/mfa" : "#/login";
+  if (!state.user)
+    return state.flow === "verify_email"
+      ? "#/verify"
+      : state.flow === "mfa_authenticate"
+        ? "#/mfa"
+        : "#/login";
   if (!state.profiles.length) return "#/onboarding";
   return "#/diary";
 }
@@ -78,7 +85,10 @@ async function route() {
     screen = await view(app, ...match.slice(1).filter(Boolean).map(decodeURIComponent));
   } catch (error) {
     console.error(error);
-    screen = { title: "Something went wrong", nodes: [views.h("h1", { tabindex: "-1" }, "Something went wrong"), views.h("p", {}, "Please try again.")] };
+    screen = {
+      title: "Something went wrong",
+      nodes: [h("h1", { tabindex: "-1" }, "Something went wrong"), h("p", {}, "Please try again.")],
+    };
   }
   if (token !== renderCount) return; // the person has moved on to another screen
   main.replaceChildren(...screen.nodes);
@@ -91,9 +101,8 @@ async function route() {
 }
 
 function updateChrome(path) {
-  const signedIn = Boolean(state.user);
-  tabs.hidden = !signedIn || !currentProfile();
-  accountLink.hidden = !signedIn;
+  tabs.hidden = !state.user || !currentProfile();
+  accountLink.hidden = !state.user;
   for (const a of tabs.querySelectorAll("a")) {
     const target = a.getAttribute("href").slice(1);
     const current = path === target || (target === "/diary" && path.startsWith("/log/"));
@@ -132,9 +141,14 @@ function saveDevice() {
 
 async function loadAccount() {
   const [me, profiles] = await Promise.all([api.me(), api.profiles()]);
-  if (!me.ok || !profiles.ok) throw new Error(`Could not load the account (${me.status}, ${profiles.status})`);
+  if (!me.ok || !profiles.ok)
+    throw new Error(`Could not load the account (${me.status}, ${profiles.status})`);
   state.user = { id: me.data.id, email: me.data.email, role: me.data.role };
-  state.profiles = profiles.data.map(({ id, display_name, relationship }) => ({ id, display_name, relationship }));
+  state.profiles = profiles.data.map(({ id, display_name, relationship }) => ({
+    id,
+    display_name,
+    relationship,
+  }));
   const saved = await outbox.device.get("account").catch(() => null);
   const remembered = saved && saved.user && saved.user.id === state.user.id ? saved.profileId : null;
   state.profileId = (state.profiles.find((p) => p.id === remembered) || state.profiles[0] || {}).id || null;
@@ -195,7 +209,11 @@ async function selectProfile(id, next) {
 }
 
 async function profileAdded(profile) {
-  state.profiles.push({ id: profile.id, display_name: profile.display_name, relationship: profile.relationship });
+  state.profiles.push({
+    id: profile.id,
+    display_name: profile.display_name,
+    relationship: profile.relationship,
+  });
   announce(`Profile ${profile.display_name} added.`);
   await selectProfile(profile.id, "#/diary");
 }
@@ -204,7 +222,9 @@ async function loadEntries(profileId) {
   try {
     const results = await Promise.all(ENTRY_SEGMENTS.map((segment) => api.entries(profileId, segment)));
     if (results.some((r) => r.status === 401)) sessionLost();
-    const items = Object.fromEntries(ENTRY_SEGMENTS.map((segment, i) => [segment, results[i].ok ? results[i].data : []]));
+    const items = Object.fromEntries(
+      ENTRY_SEGMENTS.map((segment, i) => [segment, results[i].ok ? results[i].data : []]),
+    );
     state.entries.set(profileId, { items, failed: results.some((r) => !r.ok) });
   } catch (error) {
     if (!(error instanceof NetworkError)) throw error;
@@ -215,7 +235,7 @@ async function loadEntries(profileId) {
 // --- saving entries and the outbox ------------------------------------------------------------
 
 const DAY_MS = 86400000;
-const RED_FLAG_CODES = new Map(views.RED_FLAGS);
+const RED_FLAG_CODES = new Map(RED_FLAGS);
 const URGENT_ADVICE =
   "Seek urgent care now: call the emergency number or go to the nearest emergency department. Do not wait for your care team to reply.";
 
@@ -225,12 +245,20 @@ function localUrgency(segment, entry) {
   const recent = (day) => Date.now() - new Date(day).getTime() <= 15 * DAY_MS;
   const temperatureFlag = (t) => t !== null && t !== undefined && (t >= 40 || t < 36);
   if (segment === "symptoms" && recent(entry.recorded_at)) {
-    const flags = entry.symptoms.filter((code) => RED_FLAG_CODES.has(code)).map((code) => RED_FLAG_CODES.get(code));
+    const flags = entry.symptoms
+      .filter((code) => RED_FLAG_CODES.has(code))
+      .map((code) => RED_FLAG_CODES.get(code));
     if (flags.length) return `${URGENT_ADVICE} Emergency signs: ${flags.join("; ")}.`;
-    if (temperatureFlag(entry.temperature_c)) return `${URGENT_ADVICE} A temperature of ${entry.temperature_c} °C is a red flag.`;
+    if (temperatureFlag(entry.temperature_c))
+      return `${URGENT_ADVICE} A temperature of ${entry.temperature_c} °C is a red flag.`;
   }
   if (segment === "infections" && !entry.resolved_on && recent(entry.onset)) {
-    if (["sepsis", "meningitis"].includes(entry.kind) || entry.severity === "life_threatening" || entry.icu || temperatureFlag(entry.max_temperature_c)) {
+    if (
+      ["sepsis", "meningitis"].includes(entry.kind) ||
+      entry.severity === "life_threatening" ||
+      entry.icu ||
+      temperatureFlag(entry.max_temperature_c)
+    ) {
       return URGENT_ADVICE;
     }
   }
@@ -325,7 +353,7 @@ function showUrgent(message) {
   call.href = `tel:${first}`;
   call.textContent = `Call ${first}`;
   const list = document.getElementById("urgent-others");
-  list.replaceChildren(...others.map((n) => views.h("li", {}, views.h("a", { href: `tel:${n}` }, `Call ${n}`))));
+  list.replaceChildren(...others.map((n) => h("li", {}, h("a", { href: `tel:${n}` }, `Call ${n}`))));
   if (!urgent.open) urgent.showModal();
   call.focus();
 }
@@ -355,7 +383,9 @@ async function start() {
     main.querySelector("h1")?.focus();
   });
   if ("serviceWorker" in navigator) {
-    navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch((error) => console.warn("Service worker:", error));
+    navigator.serviceWorker
+      .register("/sw.js", { scope: "/" })
+      .catch((error) => console.warn("Service worker:", error));
     // Background Sync: the worker cannot read the CSRF cookie, so it asks this page to send.
     navigator.serviceWorker.addEventListener("message", (event) => {
       if (event.data && event.data.type === "flush-outbox") syncNow();

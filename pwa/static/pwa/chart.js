@@ -2,6 +2,8 @@
 // colours come from app.css classes), with the alert rules' thresholds drawn in.
 // A table follows it with the same numbers, for screen readers and for anyone who prefers one.
 
+import { h } from "./dom.js";
+
 const SVG = "http://www.w3.org/2000/svg";
 const WIDTH = 320;
 const ROW = 44; // a label above each bar, so long names fit a 320 px phone
@@ -45,7 +47,7 @@ export function thresholdsByKind(thresholds) {
   return byKind;
 }
 
-export function infectionChart({ infections, thresholds, today, kindLabel, h }) {
+export function infectionChart({ infections, thresholds, today, kindLabel }) {
   const counts = countByKind(infections, today);
   const limits = thresholdsByKind(thresholds);
   const kinds = [...new Set([...counts.keys(), ...limits.keys()])].sort(
@@ -68,7 +70,9 @@ export function infectionChart({ infections, thresholds, today, kindLabel, h }) 
     svg(
       "desc",
       { id: "chart-desc" },
-      total === 0 ? "No infections logged in the last 12 months." : `${total} infections in total; the table below lists them.`,
+      total === 0
+        ? "No infections logged in the last 12 months."
+        : `${total} infections in total; the table below lists them.`,
     ),
   );
   kinds.forEach((kind, i) => {
@@ -76,12 +80,27 @@ export function infectionChart({ infections, thresholds, today, kindLabel, h }) 
     const n = counts.get(kind) || 0;
     const row = svg("g", { class: "chart-row" });
     row.append(svg("text", { x: 0, y: top + 14, class: "chart-label" }, kindLabel(kind)));
-    row.append(svg("rect", { x: 0, y: top + 20, width: Math.max(2, x(n)), height: BAR_HEIGHT, rx: 3, class: "chart-bar" }));
+    row.append(
+      svg("rect", {
+        x: 0,
+        y: top + 20,
+        width: Math.max(2, x(n)),
+        height: BAR_HEIGHT,
+        rx: 3,
+        class: "chart-bar",
+      }),
+    );
     row.append(svg("text", { x: x(n) + 6, y: top + 33, class: "chart-count" }, String(n)));
     const limit = limits.get(kind);
     if (limit) {
       row.append(
-        svg("line", { x1: x(limit.count), x2: x(limit.count), y1: top + 16, y2: top + 40, class: "chart-threshold" }),
+        svg("line", {
+          x1: x(limit.count),
+          x2: x(limit.count),
+          y1: top + 16,
+          y2: top + 40,
+          class: "chart-threshold",
+        }),
       );
     }
     chart.append(row);
@@ -91,19 +110,46 @@ export function infectionChart({ infections, thresholds, today, kindLabel, h }) 
     "table",
     { class: "chart-table" },
     h("caption", {}, "Infections in the last 12 months"),
-    h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Kind"), h("th", { scope: "col" }, "Count"), h("th", { scope: "col" }, "Care-team threshold"))),
+    h(
+      "thead",
+      {},
+      h(
+        "tr",
+        {},
+        h("th", { scope: "col" }, "Kind"),
+        h("th", { scope: "col" }, "Count"),
+        h("th", { scope: "col" }, "Care-team threshold"),
+      ),
+    ),
     h(
       "tbody",
       {},
       kinds.map((kind) => {
         const limit = limits.get(kind);
-        const limitText = limit ? `${limit.count} in ${limit.windowDays} days${limit.met ? " (reached)" : ""}` : "—";
-        return h("tr", {}, h("th", { scope: "row" }, kindLabel(kind)), h("td", {}, String(counts.get(kind) || 0)), h("td", {}, limitText));
+        const limitText = limit
+          ? `${limit.count} in ${limit.windowDays} days${limit.met ? " (reached)" : ""}`
+          : "—";
+        return h(
+          "tr",
+          {},
+          h("th", { scope: "row" }, kindLabel(kind)),
+          h("td", {}, String(counts.get(kind) || 0)),
+          h("td", {}, limitText),
+        );
       }),
     ),
   );
   const legend = limits.size
-    ? h("p", { class: "chart-legend" }, h("span", { class: "legend-line", "aria-hidden": "true" }), " Dashed line: the number at which your care team is alerted.")
-    : h("p", { class: "chart-legend" }, "The care team's thresholds could not be loaded, so they are not drawn.");
+    ? h(
+        "p",
+        { class: "chart-legend" },
+        h("span", { class: "legend-line", "aria-hidden": "true" }),
+        " Dashed line: the number at which your care team is alerted.",
+      )
+    : h(
+        "p",
+        { class: "chart-legend" },
+        "The care team's thresholds could not be loaded, so they are not drawn.",
+      );
   return h("figure", { class: "chart-figure" }, chart, legend, table);
 }

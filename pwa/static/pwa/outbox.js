@@ -57,6 +57,9 @@ export async function entries(userId) {
   return all.filter((item) => item.userId === userId).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 }
 
+// Everything waiting on this phone, whoever wrote it: what logging out would delete.
+export const countAll = () => run(OUTBOX, "readonly", (store) => store.count());
+
 // Logging out: nothing of this person's stays on the phone.
 export async function clearAll() {
   const db = await openDb();
@@ -112,7 +115,10 @@ async function sendPending(userId, onResult) {
       // 403 here is a CSRF refusal (a profile one may not write to answers 404): try again later.
       return;
     } else {
-      const error = result.status === 409 ? "an entry with this id already exists with other content." : errorText(result);
+      const error =
+        result.status === 409
+          ? "an entry with this id already exists with other content."
+          : errorText(result);
       const failed = { ...item, state: "error", error };
       await add(failed);
       onResult(failed, "error", result.data);

@@ -1,216 +1,26 @@
 // The screens. Each returns {title, nodes}; app.js puts them in <main>, sets the page title
 // and moves focus to the heading so a screen reader announces the new screen.
-// Elements are built with h() (never from HTML strings), except an article's body_html,
-// which the server has already sanitised.
+// Nothing is built from HTML strings except an article's body_html, sanitised by the server.
 
 import { api, auth, errorText, NetworkError, pendingFlow } from "./api.js";
 import { infectionChart } from "./chart.js";
-
-// --- building blocks ---------------------------------------------------------------------
-
-export function h(tag, attrs = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) {
-    if (value === false || value === null || value === undefined) continue;
-    if (name.startsWith("on")) el.addEventListener(name.slice(2), value);
-    else if (name === "class") el.className = value;
-    else el.setAttribute(name, value === true ? "" : value);
-  }
-  for (const child of children.flat(Infinity)) {
-    if (child === null || child === undefined || child === false) continue;
-    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return el;
-}
-
-let fieldCount = 0;
-const fieldId = (name) => `f-${name}-${++fieldCount}`;
-
-function screen(title, ...nodes) {
-  return { title, nodes: [h("h1", { tabindex: "-1" }, title), ...nodes.filter(Boolean)] };
-}
-
-function input({ name, label, type = "text", hint, ...attrs }) {
-  const id = fieldId(name);
-  const hintId = hint ? `${id}-hint` : null;
-  return h(
-    "div",
-    { class: "field" },
-    h("label", { for: id }, label),
-    hint && h("p", { class: "hint", id: hintId }, hint),
-    h("input", { id, name, type, "aria-describedby": hintId, ...attrs }),
-  );
-}
-
-function select({ name, label, options, value, required = true }) {
-  const id = fieldId(name);
-  return h(
-    "div",
-    { class: "field" },
-    h("label", { for: id }, label),
-    h(
-      "select",
-      { id, name, required },
-      options.map(([v, text]) => h("option", { value: v, selected: v === value }, text)),
-    ),
-  );
-}
-
-function radios({ name, legend, options, value, required = true, hint }) {
-  return h(
-    "fieldset",
-    { class: "choices" },
-    h("legend", {}, legend),
-    hint && h("p", { class: "hint" }, hint),
-    options.map(([v, text]) => {
-      const id = fieldId(`${name}-${v}`);
-      return h(
-        "div",
-        { class: "choice" },
-        h("input", { type: "radio", id, name, value: v, required, checked: v === value }),
-        h("label", { for: id }, text),
-      );
-    }),
-  );
-}
-
-function checkbox({ name, label, value = "yes", checked = false }) {
-  const id = fieldId(`${name}-${value}`);
-  return h(
-    "div",
-    { class: "choice" },
-    h("input", { type: "checkbox", id, name, value, checked }),
-    h("label", { for: id }, label),
-  );
-}
-
-// A form whose submit handler may throw FormError; errors are shown in a role="alert" box.
-class FormError extends Error {}
-
-function form({ submit, onsubmit }, ...fields) {
-  const errors = h("div", { class: "form-errors", role: "alert" });
-  const button = h("button", { type: "submit", class: "primary" }, submit);
-  const el = h("form", {}, errors, ...fields, h("div", { class: "actions" }, button));
-  el.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    errors.replaceChildren();
-    button.disabled = true;
-    try {
-      await onsubmit(new FormData(el), el);
-    } catch (error) {
-      const message =
-        error instanceof NetworkError
-          ? "No connection. Please try again when you are back online."
-          : error instanceof FormError
-            ? error.message
-            : "Something went wrong. Please try again.";
-      errors.replaceChildren(h("p", {}, message));
-      if (!(error instanceof FormError) && !(error instanceof NetworkError)) console.error(error);
-    } finally {
-      button.disabled = false;
-    }
-  });
-  return el;
-}
-
-function fail(result) {
-  throw new FormError(errorText(result));
-}
-
-const link = (href, text, attrs = {}) => h("a", { href, ...attrs }, text);
-const today = () => new Date().toLocaleDateString("en-CA"); // YYYY-MM-DD, local
-const yes = (data, name) => data.get(name) === "yes";
-const optional = (value) => (value === null || value === "" ? null : value);
-
-function decimal(value, places) {
-  return value === null || value === "" ? null : Number(Number(value).toFixed(places));
-}
-
-const dateFormat = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short", year: "numeric" });
-const timeFormat = new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit" });
-
-export function formatDate(value) {
-  const date = value.length === 10 ? new Date(`${value}T00:00:00`) : new Date(value);
-  return dateFormat.format(date);
-}
-
-// --- the words the API's codes stand for -------------------------------------------------
-
-export const KINDS = [
-  ["otitis_media", "Ear infection (otitis media)"],
-  ["sinusitis", "Sinus infection"],
-  ["pneumonia", "Pneumonia"],
-  ["bronchitis", "Bronchitis"],
-  ["upper_respiratory", "Cold or upper respiratory infection"],
-  ["pharyngitis", "Sore throat (pharyngitis)"],
-  ["skin_infection", "Skin infection"],
-  ["abscess", "Abscess"],
-  ["gastrointestinal", "Stomach or gut infection"],
-  ["urinary_tract", "Urinary tract infection"],
-  ["thrush", "Thrush (fungal)"],
-  ["sepsis", "Sepsis"],
-  ["meningitis", "Meningitis"],
-  ["osteomyelitis", "Bone infection (osteomyelitis)"],
-  ["viral_other", "Other viral infection"],
-  ["other", "Other"],
-];
-const SEVERITIES = [
-  ["mild", "Mild"],
-  ["moderate", "Moderate"],
-  ["severe", "Severe"],
-  ["life_threatening", "Life-threatening"],
-];
-// Red flags come first on the symptom screen: they are the ones that need a call now.
-export const RED_FLAGS = [
-  ["difficulty_breathing", "Struggling to breathe, or too breathless to talk"],
-  ["blue_lips", "Blue or grey lips, tongue or skin"],
-  ["non_blanching_rash", "A rash that does not fade when a glass is pressed on it"],
-  ["stiff_neck", "Stiff neck (cannot touch chin to chest)"],
-  ["seizure", "A fit (seizure)"],
-  ["hard_to_wake", "Very hard to wake, or floppy"],
-  ["confusion", "Confused or not making sense"],
-];
-const SYMPTOMS = [
-  ["fever", "Fever"],
-  ["cough", "Cough"],
-  ["ear_pain", "Ear pain"],
-  ["sore_throat", "Sore throat"],
-  ["runny_nose", "Runny nose"],
-  ["sinus_pain", "Sinus pain"],
-  ["fatigue", "Tiredness"],
-  ["diarrhea", "Diarrhoea"],
-  ["vomiting", "Vomiting"],
-  ["rash", "Rash that fades under a glass"],
-  ["joint_pain", "Joint pain"],
-  ["headache", "Headache"],
-  ["shortness_of_breath", "Short of breath"],
-];
-const TREATMENT_KINDS = [
-  ["antibiotic", "Antibiotic"],
-  ["immunoglobulin", "Immunoglobulin (IVIG or SCIG)"],
-  ["antiviral", "Antiviral"],
-  ["antifungal", "Antifungal"],
-  ["other", "Other"],
-];
-const ROUTES = [
-  ["oral", "By mouth"],
-  ["iv", "Into a vein (IV)"],
-  ["im", "Injection into a muscle"],
-  ["subcutaneous", "Under the skin"],
-  ["topical", "On the skin"],
-];
-const VACCINES = ["PCV13", "PCV15", "PCV20", "PCV21", "PPSV23", "Hib", "MenACWY", "MenB", "influenza", "COVID-19", "other"].map(
-  (v) => [v, v === "influenza" ? "Flu (influenza)" : v === "other" ? "Other" : v],
-);
-const ANALYTES = ["IgM", "IgG", "IgA", "IgE", "IgG1", "IgG2", "IgG3", "IgG4", "pneumococcal_titer", "other"].map((v) => [
-  v,
-  v === "pneumococcal_titer" ? "Pneumococcal antibody titre" : v === "other" ? "Other" : v,
-]);
-const UNITS = ["mg/dL", "g/L", "ug/mL", "other"].map((v) => [v, v === "ug/mL" ? "µg/mL" : v === "other" ? "Other" : v]);
-
-const labelOf = (pairs, code) => (pairs.find(([value]) => value === code) || [code, code])[1];
-export const kindLabel = (code) => labelOf(KINDS, code);
-const symptomLabel = (code) => labelOf([...RED_FLAGS, ...SYMPTOMS], code);
+import {
+  dateFormat,
+  fail,
+  form,
+  FormError,
+  formatDate,
+  h,
+  input,
+  link,
+  radios,
+  screen,
+  select,
+  timeFormat,
+  today,
+} from "./dom.js";
+import { describeEntry, kindLabel } from "./entries.js";
+import { countAll as outboxCount } from "./outbox.js";
 
 // --- signing in ----------------------------------------------------------------------------
 
@@ -231,7 +41,13 @@ export function login(app) {
         },
       },
       input({ name: "email", label: "E-mail address", type: "email", autocomplete: "email", required: true }),
-      input({ name: "password", label: "Password", type: "password", autocomplete: "current-password", required: true }),
+      input({
+        name: "password",
+        label: "Password",
+        type: "password",
+        autocomplete: "current-password",
+        required: true,
+      }),
     ),
     h("p", {}, link("#/signup", "Create an account")),
     h("p", {}, link("#/password-reset", "Forgotten your password?")),
@@ -282,7 +98,14 @@ export function verify(app, key = "") {
           fail(result);
         },
       },
-      input({ name: "key", label: "Code from the e-mail", autocomplete: "one-time-code", required: true, value: key, autocapitalize: "characters" }),
+      input({
+        name: "key",
+        label: "Code from the e-mail",
+        autocomplete: "one-time-code",
+        required: true,
+        value: key,
+        autocapitalize: "characters",
+      }),
     ),
     h("p", {}, link("#/login", "Back to log in")),
   );
@@ -296,7 +119,8 @@ export function passwordRequest(app) {
         submit: "Send me a code",
         onsubmit: async (data) => {
           const result = await auth.requestPasswordReset(data.get("email"));
-          if (result.ok || pendingFlow(result) === "password_reset_by_code") return app.navigate("#/reset-code");
+          if (result.ok || pendingFlow(result) === "password_reset_by_code")
+            return app.navigate("#/reset-code");
           fail(result);
         },
       },
@@ -320,12 +144,26 @@ export function passwordReset(app, key = "") {
             app.announce("Your password has been changed. Please log in.");
             return app.navigate("#/login");
           }
-          if (result.status === 409) throw new FormError("This reset has expired. Please ask for a new code.");
+          if (result.status === 409)
+            throw new FormError("This reset has expired. Please ask for a new code.");
           fail(result);
         },
       },
-      input({ name: "key", label: "Code from the e-mail", autocomplete: "one-time-code", required: true, value: key }),
-      input({ name: "password", label: "New password", type: "password", autocomplete: "new-password", required: true, minlength: "10" }),
+      input({
+        name: "key",
+        label: "Code from the e-mail",
+        autocomplete: "one-time-code",
+        required: true,
+        value: key,
+      }),
+      input({
+        name: "password",
+        label: "New password",
+        type: "password",
+        autocomplete: "new-password",
+        required: true,
+        minlength: "10",
+      }),
     ),
     h("p", {}, link("#/password-reset", "Ask for a new code")),
   );
@@ -347,7 +185,14 @@ export function mfa(app) {
           fail(result);
         },
       },
-      input({ name: "code", label: "6-digit code", inputmode: "numeric", autocomplete: "one-time-code", required: true, pattern: "[0-9]{6}" }),
+      input({
+        name: "code",
+        label: "6-digit code",
+        inputmode: "numeric",
+        autocomplete: "one-time-code",
+        required: true,
+        pattern: "[0-9]{6}",
+      }),
     ),
     h("p", {}, link("#/login", "Back to log in")),
   );
@@ -408,7 +253,14 @@ export function newProfile(app) {
           await app.profileAdded(result.data);
         },
       },
-      input({ name: "display_name", label: "Name", required: true, maxlength: "100", autocomplete: "off", hint: "A first name or nickname is enough." }),
+      input({
+        name: "display_name",
+        label: "Name",
+        required: true,
+        maxlength: "100",
+        autocomplete: "off",
+        hint: "A first name or nickname is enough.",
+      }),
       input({ name: "date_of_birth", label: "Date of birth", type: "date", required: true, max: today() }),
       select({
         name: "sex",
@@ -421,7 +273,12 @@ export function newProfile(app) {
           ["unknown", "Prefer not to say"],
         ],
       }),
-      radios({ name: "relationship", legend: "Whose diary is it?", options: relationships, value: defaultRelationship }),
+      radios({
+        name: "relationship",
+        legend: "Whose diary is it?",
+        options: relationships,
+        value: defaultRelationship,
+      }),
     ),
   );
 }
@@ -442,7 +299,15 @@ export function profiles(app) {
             h(
               "li",
               {},
-              h("button", { type: "button", class: "profile-button", onclick: () => app.selectProfile(p.id, "#/diary") }, `Open ${profileName(p)}'s diary`),
+              h(
+                "button",
+                {
+                  type: "button",
+                  class: "profile-button",
+                  onclick: () => app.selectProfile(p.id, "#/diary"),
+                },
+                `Open ${profileName(p)}'s diary`,
+              ),
             ),
           ),
         )
@@ -453,7 +318,7 @@ export function profiles(app) {
 
 export async function account(app) {
   const { user } = app.state;
-  const unsent = app.state.outbox.length;
+  const unsent = await outboxCount();
   const message = h("div", { role: "alert", class: "form-errors" });
   const logout = h(
     "button",
@@ -465,7 +330,15 @@ export async function account(app) {
         try {
           await app.logout();
         } catch (error) {
-          message.append(h("p", {}, error instanceof NetworkError ? "You need a connection to log out." : "Logging out failed. Please try again."));
+          message.append(
+            h(
+              "p",
+              {},
+              error instanceof NetworkError
+                ? "You need a connection to log out."
+                : "Logging out failed. Please try again.",
+            ),
+          );
         }
       },
     },
@@ -479,8 +352,18 @@ export async function account(app) {
       "section",
       { "aria-labelledby": "privacy-heading" },
       h("h2", { id: "privacy-heading" }, "What stays on this phone"),
-      h("p", {}, "Only entries that have not reached the server yet, and the names of your profiles. Everything is deleted when you log out."),
-      unsent ? h("p", { class: "warning" }, `${unsent} ${unsent === 1 ? "entry has" : "entries have"} not been sent yet. Go online first to keep them.`) : null,
+      h(
+        "p",
+        {},
+        "Only entries that have not reached the server yet, and the names of your profiles. Everything is deleted when you log out.",
+      ),
+      unsent
+        ? h(
+            "p",
+            { class: "warning" },
+            `${unsent} ${unsent === 1 ? "entry has" : "entries have"} not been sent yet. Go online first to keep them.`,
+          )
+        : null,
     ),
     message,
     h("div", { class: "actions" }, logout),
@@ -504,7 +387,11 @@ function profileSwitcher(app) {
           {},
           h(
             "button",
-            { type: "button", "aria-pressed": String(p.id === app.state.profileId), onclick: () => app.selectProfile(p.id) },
+            {
+              type: "button",
+              "aria-pressed": String(p.id === app.state.profileId),
+              onclick: () => app.selectProfile(p.id),
+            },
             profileName(p),
           ),
         ),
@@ -523,7 +410,13 @@ export function guidanceNotice(app) {
         { class: `guidance guidance-${notice.level}` },
         h("p", {}, notice.message),
         notice.articles && notice.articles.length
-          ? h("ul", { class: "inline-list" }, notice.articles.map((slug) => h("li", {}, link(`/learn/${slug}/`, `Read: ${slug.replaceAll("-", " ")}`))))
+          ? h(
+              "ul",
+              { class: "inline-list" },
+              notice.articles.map((slug) =>
+                h("li", {}, link(`/learn/${slug}/`, `Read: ${slug.replaceAll("-", " ")}`)),
+              ),
+            )
           : null,
         h("button", { type: "button", class: "secondary", onclick: () => app.dismissNotice() }, "Dismiss"),
       ),
@@ -532,46 +425,15 @@ export function guidanceNotice(app) {
   return box;
 }
 
-function describeEntry(segment, e) {
-  switch (segment) {
-    case "infections":
-      return {
-        date: e.onset,
-        title: `Infection: ${kindLabel(e.kind)}`,
-        details: [
-          labelOf(SEVERITIES, e.severity),
-          e.hospitalized && "stayed in hospital",
-          e.iv_antibiotics && "IV antibiotics",
-          e.max_temperature_c !== null && e.max_temperature_c !== undefined && `${e.max_temperature_c} °C`,
-        ],
-      };
-    case "symptoms":
-      return {
-        date: e.recorded_at,
-        title: `Symptoms: ${(e.symptoms || []).map(symptomLabel).join(", ") || "temperature"}`,
-        details: [e.temperature_c !== null && e.temperature_c !== undefined && `${e.temperature_c} °C`, `severity ${e.severity ?? 0}/10`],
-      };
-    case "treatments":
-      return {
-        date: e.started_on,
-        title: `${labelOf(TREATMENT_KINDS, e.kind)}: ${e.name}`,
-        details: [labelOf(ROUTES, e.route).toLowerCase(), e.prophylactic && "preventive", e.ended_on && `until ${formatDate(e.ended_on)}`],
-      };
-    case "vaccinations":
-      return { date: e.given_on, title: `Vaccination: ${labelOf(VACCINES, e.vaccine)}`, details: [] };
-    default:
-      return {
-        date: e.collected_on,
-        title: `Lab result: ${labelOf(ANALYTES, e.analyte)} ${e.value} ${labelOf(UNITS, e.unit)}`,
-        details: [e.below_range && "below the lab's range"],
-      };
-  }
-}
-
 const SYNC_TEXT = { pending: "Saved on this phone", sent: "Sent", error: "Not sent" };
 
 export function syncBadge(state, error) {
-  return h("p", { class: `sync sync-${state}` }, SYNC_TEXT[state], state === "error" && error ? `: ${error}` : null);
+  return h(
+    "p",
+    { class: `sync sync-${state}` },
+    SYNC_TEXT[state],
+    state === "error" && error ? `: ${error}` : null,
+  );
 }
 
 // Entries from the server ("Sent") and from the outbox, newest first.
@@ -583,16 +445,24 @@ export function timelineList(app) {
     for (const entry of list) rows.set(entry.id, { segment, entry, sync: "sent" });
   }
   for (const [id, sent] of app.state.sent) {
-    if (sent.profileId === profileId) rows.set(id, { segment: sent.segment, entry: sent.entry, sync: "sent" });
+    if (sent.profileId === profileId)
+      rows.set(id, { segment: sent.segment, entry: sent.entry, sync: "sent" });
   }
   for (const item of app.state.outbox) {
-    if (item.profileId === profileId) rows.set(item.id, { segment: item.segment, entry: item.payload, sync: item.state, error: item.error });
+    if (item.profileId === profileId)
+      rows.set(item.id, { segment: item.segment, entry: item.payload, sync: item.state, error: item.error });
   }
   const sorted = [...rows.values()]
     .map((row) => ({ ...row, ...describeEntry(row.segment, row.entry) }))
     .sort((a, b) => b.date.localeCompare(a.date));
   if (!sorted.length) {
-    return h("p", { id: "timeline-list" }, loaded?.failed ? "The diary could not be loaded. Entries you add now are kept on this phone." : "Nothing logged yet.");
+    return h(
+      "p",
+      { id: "timeline-list" },
+      loaded?.failed
+        ? "The diary could not be loaded. Entries you add now are kept on this phone."
+        : "Nothing logged yet.",
+    );
   }
   return h(
     "ol",
@@ -602,9 +472,20 @@ export function timelineList(app) {
         "li",
         { class: "entry", "data-id": row.entry.id },
         h("p", { class: "entry-title" }, row.title),
-        h("p", { class: "entry-meta" }, h("time", { datetime: row.date }, formatDate(row.date)), row.details.filter(Boolean).map((d) => ` · ${d}`)),
+        h(
+          "p",
+          { class: "entry-meta" },
+          h("time", { datetime: row.date }, formatDate(row.date)),
+          row.details.filter(Boolean).map((d) => ` · ${d}`),
+        ),
         syncBadge(row.sync, row.error),
-        row.sync === "error" ? h("button", { type: "button", class: "secondary", onclick: () => app.discard(row.entry.id) }, "Discard this entry") : null,
+        row.sync === "error"
+          ? h(
+              "button",
+              { type: "button", class: "secondary", onclick: () => app.discard(row.entry.id) },
+              "Discard this entry",
+            )
+          : null,
       ),
     ),
   );
@@ -638,188 +519,12 @@ export async function diary(app) {
       "section",
       { "aria-labelledby": "timeline-heading" },
       h("h2", { id: "timeline-heading" }, "Timeline"),
-      loaded?.failed && app.state.outbox.length ? h("p", { class: "hint" }, "Offline: showing only the entries saved on this phone.") : null,
+      loaded?.failed && app.state.outbox.length
+        ? h("p", { class: "hint" }, "Offline: showing only the entries saved on this phone.")
+        : null,
       timelineList(app),
     ),
   );
-}
-
-// --- logging entries ---------------------------------------------------------------------------
-
-const notes = () => input({ name: "notes", label: "Notes (optional)", maxlength: "4000", autocomplete: "off" });
-
-function logInfection(app) {
-  return screen(
-    "Log an infection",
-    form(
-      {
-        submit: "Save infection",
-        onsubmit: (data) =>
-          app.saveEntry("infections", {
-            kind: data.get("kind"),
-            onset: data.get("onset"),
-            severity: data.get("severity"),
-            hospitalized: yes(data, "hospitalized"),
-            iv_antibiotics: yes(data, "iv_antibiotics"),
-            icu: yes(data, "icu"),
-            er_visit: yes(data, "er_visit"),
-            max_temperature_c: decimal(data.get("max_temperature_c"), 1),
-            resolved_on: optional(data.get("resolved_on")),
-            organism: (data.get("organism") || "").trim(),
-            notes: (data.get("notes") || "").trim(),
-          }),
-      },
-      select({ name: "kind", label: "What kind of infection?", options: KINDS, value: "otitis_media" }),
-      input({ name: "onset", label: "When did it start?", type: "date", required: true, value: today(), max: today() }),
-      radios({ name: "severity", legend: "How bad is it?", options: SEVERITIES }),
-      h(
-        "fieldset",
-        { class: "choices" },
-        h("legend", {}, "Tick what happened"),
-        checkbox({ name: "hospitalized", label: "Stayed in hospital" }),
-        checkbox({ name: "iv_antibiotics", label: "Antibiotics through a drip (IV)" }),
-      ),
-      input({ name: "max_temperature_c", label: "Highest temperature in °C (if measured)", type: "number", inputmode: "decimal", min: "30", max: "45", step: "0.1" }),
-      h(
-        "details",
-        {},
-        h("summary", {}, "More details (optional)"),
-        h(
-          "fieldset",
-          { class: "choices" },
-          h("legend", {}, "Also happened"),
-          checkbox({ name: "er_visit", label: "Went to the emergency department" }),
-          checkbox({ name: "icu", label: "Intensive care (ICU)" }),
-        ),
-        input({ name: "resolved_on", label: "Better since", type: "date", max: today() }),
-        input({ name: "organism", label: "Germ found by a test (if known)", maxlength: "200", autocomplete: "off" }),
-        notes(),
-      ),
-    ),
-  );
-}
-
-function logSymptoms(app) {
-  const now = new Date();
-  now.setSeconds(0, 0);
-  const local = new Date(now.getTime() - now.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
-  return screen(
-    "Log symptoms",
-    form(
-      {
-        submit: "Save symptoms",
-        onsubmit: (data) => {
-          const symptoms = data.getAll("symptoms").sort();
-          const temperature = decimal(data.get("temperature_c"), 1);
-          if (!symptoms.length && temperature === null) throw new FormError("Tick at least one symptom, or give a temperature.");
-          return app.saveEntry("symptoms", {
-            recorded_at: new Date(data.get("recorded_at")).toISOString(),
-            symptoms,
-            temperature_c: temperature,
-            severity: Number(data.get("severity") || 0),
-            notes: (data.get("notes") || "").trim(),
-          });
-        },
-      },
-      h(
-        "fieldset",
-        { class: "choices red-flags" },
-        h("legend", {}, "Emergency signs: tick any that are happening"),
-        h("p", { class: "hint" }, "Any one of these needs urgent care now."),
-        RED_FLAGS.map(([code, text]) => checkbox({ name: "symptoms", value: code, label: text })),
-      ),
-      h(
-        "fieldset",
-        { class: "choices" },
-        h("legend", {}, "Other symptoms"),
-        SYMPTOMS.map(([code, text]) => checkbox({ name: "symptoms", value: code, label: text })),
-      ),
-      input({ name: "temperature_c", label: "Temperature in °C (if measured)", type: "number", inputmode: "decimal", min: "30", max: "45", step: "0.1" }),
-      input({ name: "severity", label: "How unwell, from 0 (fine) to 10 (worst ever)", type: "number", inputmode: "numeric", min: "0", max: "10", step: "1", value: "3" }),
-      input({ name: "recorded_at", label: "When", type: "datetime-local", required: true, value: local, max: local }),
-      notes(),
-    ),
-  );
-}
-
-function logTreatment(app) {
-  return screen(
-    "Log a treatment",
-    form(
-      {
-        submit: "Save treatment",
-        onsubmit: (data) =>
-          app.saveEntry("treatments", {
-            kind: data.get("kind"),
-            name: data.get("name").trim(),
-            route: data.get("route"),
-            prophylactic: yes(data, "prophylactic"),
-            started_on: data.get("started_on"),
-            ended_on: optional(data.get("ended_on")),
-            dose: (data.get("dose") || "").trim(),
-            notes: (data.get("notes") || "").trim(),
-          }),
-      },
-      select({ name: "kind", label: "Type", options: TREATMENT_KINDS, value: "antibiotic" }),
-      input({ name: "name", label: "Medicine name", required: true, maxlength: "200", autocomplete: "off", hint: "For example amoxicillin." }),
-      select({ name: "route", label: "How it is given", options: ROUTES, value: "oral" }),
-      checkbox({ name: "prophylactic", label: "Taken to prevent infections (prophylaxis)" }),
-      input({ name: "started_on", label: "Started", type: "date", required: true, value: today(), max: today() }),
-      input({ name: "ended_on", label: "Ends or ended (optional)", type: "date" }),
-      input({ name: "dose", label: "Dose (optional)", maxlength: "200", autocomplete: "off" }),
-      notes(),
-    ),
-  );
-}
-
-function logVaccination(app) {
-  return screen(
-    "Log a vaccination",
-    form(
-      {
-        submit: "Save vaccination",
-        onsubmit: (data) =>
-          app.saveEntry("vaccinations", { vaccine: data.get("vaccine"), given_on: data.get("given_on"), notes: (data.get("notes") || "").trim() }),
-      },
-      select({ name: "vaccine", label: "Vaccine", options: VACCINES, value: "PCV20" }),
-      input({ name: "given_on", label: "Given on", type: "date", required: true, value: today(), max: today() }),
-      notes(),
-    ),
-  );
-}
-
-function logLab(app) {
-  return screen(
-    "Log a lab result",
-    form(
-      {
-        submit: "Save lab result",
-        onsubmit: (data) =>
-          app.saveEntry("labs", {
-            analyte: data.get("analyte"),
-            value: decimal(data.get("value"), 3),
-            unit: data.get("unit"),
-            reference_low: decimal(data.get("reference_low"), 3),
-            reference_high: decimal(data.get("reference_high"), 3),
-            collected_on: data.get("collected_on"),
-            notes: (data.get("notes") || "").trim(),
-          }),
-      },
-      select({ name: "analyte", label: "Test", options: ANALYTES, value: "IgM" }),
-      input({ name: "value", label: "Result", type: "number", inputmode: "decimal", required: true, min: "0", step: "0.001" }),
-      select({ name: "unit", label: "Unit", options: UNITS, value: "mg/dL" }),
-      input({ name: "reference_low", label: "Lowest normal value on the report (optional)", type: "number", inputmode: "decimal", min: "0", step: "0.001" }),
-      input({ name: "reference_high", label: "Highest normal value on the report (optional)", type: "number", inputmode: "decimal", min: "0", step: "0.001" }),
-      input({ name: "collected_on", label: "Blood taken on", type: "date", required: true, value: today(), max: today() }),
-      notes(),
-    ),
-  );
-}
-
-const LOG_SCREENS = { infection: logInfection, symptoms: logSymptoms, treatment: logTreatment, vaccination: logVaccination, lab: logLab };
-
-export function log(app, what) {
-  return LOG_SCREENS[what](app);
 }
 
 // --- chart, alerts, care team ---------------------------------------------------------------------
@@ -841,13 +546,17 @@ export async function chart(app) {
   const summary = await optionalGet(() => api.summary(profile.id)); // tolerated: 404 or offline
   const infections = [
     ...(loaded?.items?.infections || []),
-    ...app.state.outbox.filter((i) => i.profileId === profile.id && i.segment === "infections").map((i) => i.payload),
+    ...app.state.outbox
+      .filter((i) => i.profileId === profile.id && i.segment === "infections")
+      .map((i) => i.payload),
   ];
   return screen(
     "Infections in the last 12 months",
     profileSwitcher(app),
-    loaded?.failed ? h("p", { class: "hint" }, "Offline: only entries saved on this phone are counted.") : null,
-    infectionChart({ infections, thresholds: summary?.thresholds, today: today(), kindLabel, h }),
+    loaded?.failed
+      ? h("p", { class: "hint" }, "Offline: only entries saved on this phone are counted.")
+      : null,
+    infectionChart({ infections, thresholds: summary?.thresholds, today: today(), kindLabel }),
   );
 }
 
@@ -855,14 +564,19 @@ function alertStatus(alert) {
   if (alert.status === "acknowledged" || (alert.status === "resolved" && alert.acknowledged_at)) {
     const at = new Date(alert.acknowledged_at);
     const sameDay = at.toDateString() === new Date().toDateString();
-    const when = sameDay ? `at ${timeFormat.format(at)}` : `at ${timeFormat.format(at)} on ${dateFormat.format(at)}`;
+    const when = sameDay
+      ? `at ${timeFormat.format(at)}`
+      : `at ${timeFormat.format(at)} on ${dateFormat.format(at)}`;
     const who = alert.acknowledged_by ? ` (${alert.acknowledged_by})` : "";
     const seen = `Your care team saw this ${when}${who}.`;
-    if (alert.status === "resolved") return `${seen} Resolved on ${dateFormat.format(new Date(alert.resolved_at))}.`;
+    if (alert.status === "resolved")
+      return `${seen} Resolved on ${dateFormat.format(new Date(alert.resolved_at))}.`;
     return seen;
   }
   if (alert.status === "resolved") return `Resolved on ${dateFormat.format(new Date(alert.resolved_at))}.`;
-  return alert.team ? "Sent to your care team. Not seen yet." : "Not shared with a care team: join one to share it.";
+  return alert.team
+    ? "Sent to your care team. Not seen yet."
+    : "Not shared with a care team: join one to share it.";
 }
 
 export async function alerts(app) {
@@ -883,13 +597,22 @@ export async function alerts(app) {
                 "li",
                 { class: `alert alert-${a.priority}` },
                 h("p", { class: "alert-title" }, a.priority === "urgent" ? "Urgent: " : "", a.summary),
-                h("p", { class: "entry-meta" }, `Raised ${dateFormat.format(new Date(a.created_at))}`, a.team_name ? ` · ${a.team_name}` : ""),
+                h(
+                  "p",
+                  { class: "entry-meta" },
+                  `Raised ${dateFormat.format(new Date(a.created_at))}`,
+                  a.team_name ? ` · ${a.team_name}` : "",
+                ),
                 h("p", { class: `alert-status status-${a.status}` }, alertStatus(a)),
                 a.resolution_note ? h("p", {}, `Note from the team: ${a.resolution_note}`) : null,
               ),
             ),
           )
-        : h("p", {}, "No alerts. Alerts appear here when the diary shows something your care team should know.");
+        : h(
+            "p",
+            {},
+            "No alerts. Alerts appear here when the diary shows something your care team should know.",
+          );
     }
   } catch (error) {
     if (!(error instanceof NetworkError)) throw error;
@@ -913,7 +636,11 @@ export async function care(app) {
   const active = links.filter((l) => l.active);
   const revoked = links.filter((l) => !l.active);
   const revoke = (l) => {
-    const confirmBox = h("div", { class: "confirm", role: "group", "aria-label": `Stop sharing with ${l.team_name}` });
+    const confirmBox = h("div", {
+      class: "confirm",
+      role: "group",
+      "aria-label": `Stop sharing with ${l.team_name}`,
+    });
     const ask = h(
       "button",
       {
@@ -921,7 +648,11 @@ export async function care(app) {
         class: "secondary",
         onclick: () => {
           confirmBox.replaceChildren(
-            h("p", {}, `Stop sharing ${profileName(profile) === "Me" ? "your" : `${profile.display_name}'s`} diary with ${l.team_name}? They lose access at once.`),
+            h(
+              "p",
+              {},
+              `Stop sharing ${profileName(profile) === "Me" ? "your" : `${profile.display_name}'s`} diary with ${l.team_name}? They lose access at once.`,
+            ),
             h(
               "button",
               {
@@ -957,17 +688,38 @@ export async function care(app) {
       { "aria-labelledby": "teams-heading" },
       h("h2", { id: "teams-heading" }, "Sharing with"),
       active.length
-        ? h("ul", { class: "links" }, active.map((l) => h("li", {}, h("p", { class: "entry-title" }, l.team_name), h("p", { class: "entry-meta" }, `Since ${dateFormat.format(new Date(l.created_at))}`), revoke(l))))
+        ? h(
+            "ul",
+            { class: "links" },
+            active.map((l) =>
+              h(
+                "li",
+                {},
+                h("p", { class: "entry-title" }, l.team_name),
+                h("p", { class: "entry-meta" }, `Since ${dateFormat.format(new Date(l.created_at))}`),
+                revoke(l),
+              ),
+            ),
+          )
         : h("p", {}, "This diary is not shared with a care team."),
       revoked.length
-        ? h("p", { class: "hint" }, "Stopped: ", revoked.map((l) => `${l.team_name} (${dateFormat.format(new Date(l.revoked_at))})`).join(", "))
+        ? h(
+            "p",
+            { class: "hint" },
+            "Stopped: ",
+            revoked.map((l) => `${l.team_name} (${dateFormat.format(new Date(l.revoked_at))})`).join(", "),
+          )
         : null,
     ),
     h(
       "section",
       { "aria-labelledby": "join-heading" },
       h("h2", { id: "join-heading" }, "Join a care team"),
-      h("p", {}, "Your clinic gives you a code. Entering it lets the team see this diary and receive its alerts. You can stop at any time."),
+      h(
+        "p",
+        {},
+        "Your clinic gives you a code. Entering it lets the team see this diary and receive its alerts. You can stop at any time.",
+      ),
       form(
         {
           submit: "Join",
@@ -978,7 +730,14 @@ export async function care(app) {
             return app.rerender();
           },
         },
-        input({ name: "code", label: "Invitation code", required: true, maxlength: "32", autocomplete: "off", autocapitalize: "characters" }),
+        input({
+          name: "code",
+          label: "Invitation code",
+          required: true,
+          maxlength: "32",
+          autocomplete: "off",
+          autocapitalize: "characters",
+        }),
       ),
     ),
   );
@@ -996,22 +755,37 @@ export async function learn(app) {
           "ul",
           { class: "articles" },
           result.data.map((a) =>
-            h("li", {}, h("p", { class: "entry-title" }, link(`#/learn/${a.slug}`, a.title)), h("p", {}, a.summary)),
+            h(
+              "li",
+              {},
+              h("p", { class: "entry-title" }, link(`#/learn/${a.slug}`, a.title)),
+              h("p", {}, a.summary),
+            ),
           ),
         )
       : h("p", {}, errorText(result));
     if (result.ok && !result.data.length) body = h("p", {}, "No articles match.");
   } catch (error) {
     if (!(error instanceof NetworkError)) throw error;
-    body = h("p", {}, "Offline. Articles you have opened before can still be read at ", link("/learn/", "the Learn pages"), ".");
+    body = h(
+      "p",
+      {},
+      "Offline. Articles you have opened before can still be read at ",
+      link("/learn/", "the Learn pages"),
+      ".",
+    );
   }
   const search = h(
     "form",
-    { role: "search", class: "search", onsubmit: (event) => {
+    {
+      role: "search",
+      class: "search",
+      onsubmit: (event) => {
         event.preventDefault();
         const q = new FormData(event.target).get("q").trim();
         app.navigate(q ? `#/learn?q=${encodeURIComponent(q)}` : "#/learn");
-      } },
+      },
+    },
     input({ name: "q", label: "Search articles", type: "search", value: query }),
     h("button", { type: "submit", class: "secondary" }, "Search"),
   );
@@ -1033,13 +807,31 @@ export async function article(app, slug) {
       h("p", { class: "lead" }, a.summary),
       body,
       a.sources?.length
-        ? h("section", { "aria-labelledby": "sources-heading" }, h("h2", { id: "sources-heading" }, "Sources"), h("ul", {}, a.sources.map((s) => h("li", {}, link(s.url, s.title)))))
+        ? h(
+            "section",
+            { "aria-labelledby": "sources-heading" },
+            h("h2", { id: "sources-heading" }, "Sources"),
+            h(
+              "ul",
+              {},
+              a.sources.map((s) => h("li", {}, link(s.url, s.title))),
+            ),
+          )
         : null,
       h("p", { class: "hint" }, `Last reviewed ${formatDate(a.reviewed_on)}.`),
       h("p", {}, link(page, "Open as a web page (readable offline)"), " · ", link("#/learn", "All articles")),
     );
   } catch (error) {
     if (!(error instanceof NetworkError)) throw error;
-    return screen("Offline", h("p", {}, "This article needs a connection here, but ", link(page, "its web page"), " can be read offline if you have opened it before."));
+    return screen(
+      "Offline",
+      h(
+        "p",
+        {},
+        "This article needs a connection here, but ",
+        link(page, "its web page"),
+        " can be read offline if you have opened it before.",
+      ),
+    );
   }
 }

@@ -1,0 +1,133 @@
+// Building blocks of the screens: elements made with h() (never from HTML strings), labelled
+// form fields, and a form that shows its errors in a role="alert" box.
+
+import { errorText, NetworkError } from "./api.js";
+
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === false || value === null || value === undefined) continue;
+    if (name.startsWith("on")) el.addEventListener(name.slice(2), value);
+    else if (name === "class") el.className = value;
+    else el.setAttribute(name, value === true ? "" : value);
+  }
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return el;
+}
+
+let fieldCount = 0;
+const fieldId = (name) => `f-${name}-${++fieldCount}`;
+
+export function screen(title, ...nodes) {
+  return { title, nodes: [h("h1", { tabindex: "-1" }, title), ...nodes.filter(Boolean)] };
+}
+
+export function input({ name, label, type = "text", hint, ...attrs }) {
+  const id = fieldId(name);
+  const hintId = hint ? `${id}-hint` : null;
+  return h(
+    "div",
+    { class: "field" },
+    h("label", { for: id }, label),
+    hint && h("p", { class: "hint", id: hintId }, hint),
+    h("input", { id, name, type, "aria-describedby": hintId, ...attrs }),
+  );
+}
+
+export function select({ name, label, options, value, required = true }) {
+  const id = fieldId(name);
+  return h(
+    "div",
+    { class: "field" },
+    h("label", { for: id }, label),
+    h(
+      "select",
+      { id, name, required },
+      options.map(([v, text]) => h("option", { value: v, selected: v === value }, text)),
+    ),
+  );
+}
+
+export function radios({ name, legend, options, value, required = true, hint }) {
+  return h(
+    "fieldset",
+    { class: "choices" },
+    h("legend", {}, legend),
+    hint && h("p", { class: "hint" }, hint),
+    options.map(([v, text]) => {
+      const id = fieldId(`${name}-${v}`);
+      return h(
+        "div",
+        { class: "choice" },
+        h("input", { type: "radio", id, name, value: v, required, checked: v === value }),
+        h("label", { for: id }, text),
+      );
+    }),
+  );
+}
+
+export function checkbox({ name, label, value = "yes", checked = false }) {
+  const id = fieldId(`${name}-${value}`);
+  return h(
+    "div",
+    { class: "choice" },
+    h("input", { type: "checkbox", id, name, value, checked }),
+    h("label", { for: id }, label),
+  );
+}
+
+export class FormError extends Error {}
+
+export function form({ submit, onsubmit }, ...fields) {
+  const errors = h("div", { class: "form-errors", role: "alert" });
+  const button = h("button", { type: "submit", class: "primary" }, submit);
+  const el = h("form", {}, errors, ...fields, h("div", { class: "actions" }, button));
+  el.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    errors.replaceChildren();
+    button.disabled = true;
+    try {
+      await onsubmit(new FormData(el), el);
+    } catch (error) {
+      const message =
+        error instanceof NetworkError
+          ? "No connection. Please try again when you are back online."
+          : error instanceof FormError
+            ? error.message
+            : "Something went wrong. Please try again.";
+      errors.replaceChildren(h("p", {}, message));
+      if (!(error instanceof FormError) && !(error instanceof NetworkError)) console.error(error);
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return el;
+}
+
+export function fail(result) {
+  throw new FormError(errorText(result));
+}
+
+export const link = (href, text, attrs = {}) => h("a", { href, ...attrs }, text);
+export const today = () => new Date().toLocaleDateString("en-CA"); // YYYY-MM-DD, local
+export const yes = (data, name) => data.get(name) === "yes";
+export const optional = (value) => (value === null || value === "" ? null : value);
+
+export function decimal(value, places) {
+  return value === null || value === "" ? null : Number(Number(value).toFixed(places));
+}
+
+export const dateFormat = new Intl.DateTimeFormat(undefined, {
+  day: "numeric",
+  month: "short",
+  year: "numeric",
+});
+export const timeFormat = new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit" });
+
+export function formatDate(value) {
+  const date = value.length === 10 ? new Date(`${value}T00:00:00`) : new Date(value);
+  return dateFormat.format(date);
+}
