@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sigmd_portal.settings")
 os.environ.setdefault("SIGMD_THROTTLE_USER", "1000000/min")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -49,10 +49,14 @@ def bench_rules() -> None:
     kinds = ["otitis_media", "sinusitis", "pneumonia", "upper_respiratory", "thrush"]
     facts = rules.Facts(
         date(2019, 5, 1),
-        episodes=tuple(rules.Episode(str(i), kinds[i % 5], today - timedelta(days=i * 9)) for i in range(200)),
+        episodes=tuple(
+            rules.Episode(str(i), kinds[i % 5], today - timedelta(days=i * 9)) for i in range(200)
+        ),
         symptoms=tuple(rules.Symptoms(str(i), today - timedelta(days=i * 3), ("fever",)) for i in range(600)),
         treatments=tuple(
-            rules.Treatment(str(i), "antibiotic", today - timedelta(days=i * 18), today - timedelta(days=i * 18 - 9))
+            rules.Treatment(
+                str(i), "antibiotic", today - timedelta(days=i * 18), today - timedelta(days=i * 18 - 9)
+            )
             for i in range(100)
         ),
     )
@@ -60,7 +64,9 @@ def bench_rules() -> None:
     median, p95 = timed(lambda: rules.evaluate(facts, today), repeat=200)
     peak = tracemalloc.get_traced_memory()[1] / 1024
     tracemalloc.stop()
-    print(f"rules.evaluate, 5-year diary (900 entries): median {median:.2f} ms, p95 {p95:.2f} ms, peak {peak:.0f} KiB")
+    print(
+        f"rules.evaluate, 5-year diary (900 entries): median {median:.2f} ms, p95 {p95:.2f} ms, peak {peak:.0f} KiB"
+    )
 
 
 def bench_api() -> None:
@@ -76,13 +82,24 @@ def bench_api() -> None:
 
     def create() -> None:
         body = {"kind": "otitis_media", "onset": str(today - timedelta(days=30)), "severity": "mild"}
-        assert client.post(f"/api/v1/profiles/{profile.id}/infections/", body, format="json").status_code == 201
+        assert (
+            client.post(f"/api/v1/profiles/{profile.id}/infections/", body, format="json").status_code == 201
+        )
 
     median, p95 = timed(create, repeat=200)
-    print(f"POST infection (guidance + outbox + evaluation in-process): median {median:.1f} ms, p95 {p95:.1f} ms")
-    body = {"kind": "otitis_media", "onset": str(today - timedelta(days=30)), "severity": "mild", "id": str(uuid.uuid4())}
+    print(
+        f"POST infection (guidance + outbox + evaluation in-process): median {median:.1f} ms, p95 {p95:.1f} ms"
+    )
+    body = {
+        "kind": "otitis_media",
+        "onset": str(today - timedelta(days=30)),
+        "severity": "mild",
+        "id": str(uuid.uuid4()),
+    }
     client.post(f"/api/v1/profiles/{profile.id}/infections/", body, format="json")
-    median, p95 = timed(lambda: client.post(f"/api/v1/profiles/{profile.id}/infections/", body, format="json"), repeat=100)
+    median, p95 = timed(
+        lambda: client.post(f"/api/v1/profiles/{profile.id}/infections/", body, format="json"), repeat=100
+    )
     print(f"POST replay of an existing id: median {median:.1f} ms, p95 {p95:.1f} ms")
     median, p95 = timed(lambda: client.get(f"/api/v1/profiles/{profile.id}/infections/"), repeat=50)
     print(f"GET infections list (201 entries): median {median:.1f} ms, p95 {p95:.1f} ms")
