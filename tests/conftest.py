@@ -56,6 +56,8 @@ def chromium_path() -> str:
 def _isolated(settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
     # Counters of rate limits and throttles must not leak from one test into the next.
     cache.clear()
+    # Hashing passwords for real costs a fraction of a second per user; tests make many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Tasks run in-process unless a test asks for the real worker below.
     celery_app.conf.task_always_eager = True
     yield

@@ -5,45 +5,16 @@ from __future__ import annotations
 from pprint import pformat
 
 import pytest
-from django.conf import settings
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import sync_playwright
 
 from education.selectors import published_slugs
+from tests.browser import AXE_SCRIPT, CHROMIUM_ARGS, axe_violations
 from tests.conftest import require
 
 from .conftest import sync
 
-AXE_SCRIPT = settings.BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
-WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
-
-
-def axe_violations(page: Page) -> list[dict]:
-    """What axe finds on the loaded page, in a form short enough to read in a failure."""
-    # Judge what a reader can reveal too, such as the closed "Browse by" section.
-    page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true })")
-    page.add_script_tag(path=str(AXE_SCRIPT))
-    result = page.evaluate(
-        "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA_TAGS
-    )
-    return [
-        {
-            "rule": violation["id"],
-            "help": violation["help"],
-            "where": [node["target"] for node in violation["nodes"][:5]],
-            "why": violation["nodes"][0]["failureSummary"],
-        }
-        for violation in result["violations"]
-    ]
 
 
 @pytest.mark.browser

@@ -15,19 +15,11 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from tests.browser import CHROMIUM_ARGS
 from tests.factories import PASSWORD
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PHONE = {"width": 375, "height": 812}
 ARTIFACTS = settings.BASE_DIR / "test-artifacts"
-AXE_SCRIPT = settings.BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
 
 pytestmark = pytest.mark.browser
 

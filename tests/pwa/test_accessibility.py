@@ -8,35 +8,17 @@ from pprint import pformat
 import pytest
 from django.core.management import call_command, get_commands
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from care.models import Alert
 from diary.models import InfectionEpisode, LabResult, SymptomEntry, Treatment, Vaccination
+from tests.browser import AXE_SCRIPT, axe_violations
 from tests.conftest import require
 from tests.factories import CareTeamFactory, ProfileFactory, UserFactory, clinician_in, link_to_team
 
-from .conftest import AXE_SCRIPT, new_phone_page, screenshot_if_it_fails, sign_in
+from .conftest import new_phone_page, screenshot_if_it_fails, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-
-
-def axe_violations(page: Page) -> list[dict]:
-    page.add_script_tag(path=str(AXE_SCRIPT))
-    result = page.evaluate(
-        "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA_TAGS
-    )
-    assert result["passes"], "axe checked nothing: is the screen empty?"
-    return [
-        {
-            "rule": v["id"],
-            "help": v["help"],
-            "where": [node["target"] for node in v["nodes"][:5]],
-            "why": v["nodes"][0]["failureSummary"],
-        }
-        for v in result["violations"]
-    ]
 
 
 def a_diary_with_one_of_everything():  # type: ignore[no-untyped-def]

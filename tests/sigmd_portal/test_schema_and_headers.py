@@ -24,6 +24,10 @@ def test_the_docs_are_served_from_the_project_not_a_cdn():
 def test_pages_carry_a_strict_content_security_policy():
     response = Client().get("/healthz")
     policy = response["Content-Security-Policy"]
-    assert "default-src 'self'" in policy and "object-src 'none'" in policy and "frame-ancestors 'none'" in policy
+    assert (
+        "default-src 'self'" in policy
+        and "object-src 'none'" in policy
+        and "frame-ancestors 'none'" in policy
+    )
     assert "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
     assert response["X-Frame-Options"] == "DENY"
