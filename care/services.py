@@ -103,10 +103,11 @@ def profile_evaluate(*, profile: Profile, on: date) -> list[Alert]:
     created = []
     for team in active_teams(profile) or [None]:
         already = resolved_evidence(team=team, profile=profile)
-        for finding in rules.evaluate(facts, on, team_settings(team)):
+        thresholds = team_settings(team)
+        for finding in rules.evaluate(facts, on, thresholds):
             if finding.priority == Priority.ROUTINE and finding.rule in already:
                 fresh = rules.evaluate_rule(
-                    finding.rule, facts.without(already[finding.rule]), on, team_settings(team)
+                    finding.rule, facts.without(already[finding.rule]), on, thresholds
                 )
                 if not fresh:
                     continue

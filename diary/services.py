@@ -125,11 +125,15 @@ def profile_create(*, user: User, data: dict[str, Any]) -> tuple[Profile, bool]:
     own = user.managed_profiles.filter(relationship=Relationship.SELF).exclude(pk=data.get("id"))
     if data.get("relationship") == Relationship.SELF and own.exists():
         raise DiaryRuleBroken("You already have a profile of your own.")
+
+    def make_manager(profile: Profile) -> None:
+        ProfileManager.objects.create(profile=profile, user=user)
+
     return idempotent_create(
         model=Profile,
         data=data,
         extra={},
-        after_insert=lambda profile: ProfileManager.objects.create(profile=profile, user=user) and None,
+        after_insert=make_manager,
         is_own=lambda profile: profile.manager_links.filter(user=user).exists(),
     )
 
