@@ -25,7 +25,9 @@ urlpatterns = [
     # Swagger UI sets inline styles; only this page (no health data) relaxes style-src.
     path(
         "api/docs/",
-        csp_update({"style-src": ["'unsafe-inline'"]})(SpectacularSwaggerSplitView.as_view(url_name="schema")),
+        csp_update({"style-src": ["'unsafe-inline'"]})(
+            SpectacularSwaggerSplitView.as_view(url_name="schema")
+        ),
         name="api-docs",
     ),
 ]
