@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 # The diary's safety rules are the single source of what a red flag is.
-from diary.guidance import RECENT_DAYS, RED_FLAG_SYMPTOMS, is_child, temperature_red_flag
+from diary.guidance import RECENT_DAYS, RED_FLAG_SYMPTOMS, in_window, is_child, temperature_red_flag
 from diary.selectors import covered_days
 
 URGENT, ROUTINE = "urgent", "routine"
@@ -105,10 +105,6 @@ class Finding:
 
 def age_band(date_of_birth: date, on: date) -> str:
     return CHILD if is_child(date_of_birth, on) else ADULT
-
-
-def in_window(day: date, on: date, window_days: int) -> bool:
-    return on - timedelta(days=window_days - 1) <= day <= on
 
 
 # --- the nine rules ------------------------------------------------------------------------

@@ -72,15 +72,12 @@ class RuleSettingSerializer(StrictSerializer):
         if rule.fixed_count:
             for band in ("child", "adult"):
                 if attrs[band]["threshold"] != 1:
-                    raise serializers.ValidationError(
-                        {
-                            band: {
-                                "threshold": [
-                                    "This rule fires on a single entry; only its window can change."
-                                ]
-                            }
-                        }
-                    )
+                    message = "This rule fires on a single entry; only its window can change."
+                    raise serializers.ValidationError({band: {"threshold": [message]}})
+                # Urgent rules look only at recent entries, so a backfilled diary never pages anyone.
+                if attrs[band]["window_days"] > rules.RECENT_DAYS:
+                    message = f"Urgent rules look back at most {rules.RECENT_DAYS} days."
+                    raise serializers.ValidationError({band: {"window_days": [message]}})
         return attrs
 
 

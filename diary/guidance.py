@@ -95,8 +95,18 @@ def is_3_to_6_months(date_of_birth: date, on: date) -> bool:
     return date_of_birth + relativedelta(months=3) <= on < date_of_birth + relativedelta(months=6)
 
 
+# Entries may be dated a day ahead of the server's UTC date (a phone east of UTC is already on
+# tomorrow); such an entry counts as today's, everywhere a window is counted.
+DATE_TOLERANCE = timedelta(days=1)
+
+
+def in_window(day: date, on: date, window_days: int) -> bool:
+    """Whether `day` is one of the `window_days` days ending with (and including) `on`."""
+    return on - timedelta(days=window_days - 1) <= day <= on + DATE_TOLERANCE
+
+
 def is_recent(entry_day: date, today: date) -> bool:
-    return today - entry_day <= timedelta(days=RECENT_DAYS)
+    return in_window(entry_day, today, RECENT_DAYS)
 
 
 def temperature_red_flag(temperature: Decimal | None, *, date_of_birth: date, on: date) -> str | None:

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from sigmd_portal.api import StrictModelSerializer, StrictSerializer
 
+from .guidance import DATE_TOLERANCE
 from .models import (
     AccessLogEntry,
     CareLink,
@@ -22,7 +23,6 @@ from .models import (
 )
 
 # Phones east of UTC are already on "tomorrow": allow a day, and a few minutes of clock skew.
-DATE_TOLERANCE = timedelta(days=1)
 CLOCK_SKEW = timedelta(minutes=5)
 
 

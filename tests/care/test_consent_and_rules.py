@@ -158,6 +158,8 @@ def test_the_team_reads_and_tunes_its_thresholds(team, clinician):
         {"rule": "no_such_rule", "enabled": True, "child": {"threshold": 2, "window_days": 365}, "adult": {"threshold": 2, "window_days": 365}},
         {"rule": "severe_infection", "enabled": True, "child": {"threshold": 3, "window_days": 14}, "adult": {"threshold": 1, "window_days": 14}},
         {"rule": "recurrent_ear_infections", "enabled": True, "child": {"threshold": 2}, "adult": {"threshold": 2, "window_days": 365}},
+        # Backfilled entries must never page: urgent rules look back two weeks at most.
+        {"rule": "severe_infection", "enabled": True, "child": {"threshold": 1, "window_days": 14}, "adult": {"threshold": 1, "window_days": 3650}},
     ],
 )  # fmt: skip
 def test_invalid_thresholds_are_refused_and_change_nothing(team, clinician, rule):

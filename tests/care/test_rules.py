@@ -232,3 +232,30 @@ def test_antibiotic_days_never_exceed_the_window(days):
     total, _ = rules.antibiotic_days(treatments, DAY, 365)
     assert 0 <= total <= 365
     assert total <= sum(length for _, length in days)
+
+
+def test_an_entry_dated_tomorrow_counts_as_today():
+    """Phones east of UTC are already on tomorrow's date; the entry must still raise its alert."""
+    tomorrow = Episode("x", "sepsis", DAY + timedelta(days=1))
+    assert [f.trigger for f in rules.evaluate(Facts(ADULT_DOB, episodes=(tomorrow,)), DAY)] == ["x"]
+
+
+def test_guidance_and_rules_agree_on_what_is_recent():
+    from diary.guidance import guidance_for_infection
+
+    for days_ago, urgent in ((13, True), (14, False)):
+        onset = DAY - timedelta(days=days_ago)
+        finding = rules.evaluate(Facts(ADULT_DOB, episodes=(Episode("x", "meningitis", onset),)), DAY)
+        guidance = guidance_for_infection(
+            kind="meningitis",
+            severity="severe",
+            onset=onset,
+            resolved_on=None,
+            hospitalized=False,
+            icu=False,
+            iv_antibiotics=False,
+            max_temperature_c=None,
+            date_of_birth=ADULT_DOB,
+            today=DAY,
+        )
+        assert (bool(finding), guidance.level == "urgent") == (urgent, urgent)
