@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from accounts.models import CareTeam
 from accounts.permissions import IsClinician
-from diary.api import ProfileScopedView
+from diary.api import ProfileScopedView, client_ip
 from diary.selectors import profile_summary
 
 from . import rules, services
@@ -50,6 +50,11 @@ class AlertListView(ListAPIView):
                 raise exceptions.ValidationError({"profile": ["Not a valid id."]}) from None
         return alerts
 
+    def list(self, request: Request, *args, **kwargs) -> Response:  # type: ignore[no-untyped-def]
+        alerts = list(self.get_queryset())
+        services.alerts_seen(actor=request.user, alerts=alerts, ip=client_ip(request))
+        return Response(self.get_serializer(alerts, many=True).data)
+
 
 class AlertTransitionView(GenericAPIView):
     serializer_class = AlertSerializer
@@ -65,7 +70,9 @@ class AlertTransitionView(GenericAPIView):
 class AlertAcknowledgeView(AlertTransitionView):
     def post(self, request: Request, alert_id: str) -> Response:
         try:
-            alert = services.alert_acknowledge(alert=self.alert(alert_id), user=request.user)
+            alert = services.alert_acknowledge(
+                alert=self.alert(alert_id), user=request.user, ip=client_ip(request)
+            )
         except services.AlertTransitionError as exc:
             return Response({"detail": str(exc), "code": "resolved"}, status=status.HTTP_409_CONFLICT)
         return Response(AlertSerializer(alert).data)
@@ -80,7 +87,9 @@ class AlertResolveView(AlertTransitionView):
         body = ResolveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
-            alert = services.alert_resolve(alert=alert, user=request.user, note=body.validated_data["note"])
+            alert = services.alert_resolve(
+                alert=alert, user=request.user, note=body.validated_data["note"], ip=client_ip(request)
+            )
         except services.AlertTransitionError as exc:
             return Response({"detail": str(exc), "code": "resolved"}, status=status.HTTP_409_CONFLICT)
         return Response(AlertSerializer(alert).data)

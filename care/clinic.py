@@ -30,6 +30,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import CareTeam, User
 from diary.access import profiles_visible_to
+from diary.api import client_ip
 from diary.guidance import RED_FLAG_SYMPTOMS
 from diary.models import (
     CareTeamInvitation,
@@ -123,10 +124,6 @@ def clinic_page(view: View) -> View:
     return wrapper
 
 
-def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
-
-
 # --- two-factor setup --------------------------------------------------------------------------
 
 
@@ -216,11 +213,13 @@ def inbox(request: HttpRequest) -> HttpResponse:
         alerts = alerts.filter(status=status)
     else:
         status = ""
+    page = Paginator(alerts, ALERTS_PER_PAGE).get_page(request.GET.get("page"))
+    services.alerts_seen(actor=request.user, alerts=list(page.object_list), ip=client_ip(request))
     return render(
         request,
         "clinic/inbox.html",
         {
-            "page": Paginator(alerts, ALERTS_PER_PAGE).get_page(request.GET.get("page")),
+            "page": page,
             "status": status,
             "statuses": [("", "All"), *AlertStatus.choices],
             "unread_count": unread_notifications(request.user).count(),
@@ -264,7 +263,7 @@ def alert_detail(request: HttpRequest, alert_id: Any) -> HttpResponse:
 def alert_acknowledge(request: HttpRequest, alert_id: Any) -> HttpResponse:
     alert = visible_alert(request, alert_id)
     try:
-        services.alert_acknowledge(alert=alert, user=request.user)
+        services.alert_acknowledge(alert=alert, user=request.user, ip=client_ip(request))
     except services.AlertTransitionError as exc:
         messages.error(request, str(exc))
     else:
@@ -280,7 +279,9 @@ def alert_resolve(request: HttpRequest, alert_id: Any) -> HttpResponse:
     if not form.is_valid():
         return alert_page(request, alert, form, status=400)
     try:
-        services.alert_resolve(alert=alert, user=request.user, note=form.cleaned_data["note"])
+        services.alert_resolve(
+            alert=alert, user=request.user, note=form.cleaned_data["note"], ip=client_ip(request)
+        )
     except services.AlertTransitionError as exc:
         messages.error(request, str(exc))
     else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from accounts.models import CareTeam, User
@@ -107,3 +107,14 @@ def default_thresholds_met(profile: Profile, on: date) -> list[dict]:
         }
         for code, rule in rules.RULES.items()
     ]
+
+
+def with_active_consent(alerts: QuerySet[Alert]) -> QuerySet[Alert]:
+    """Only alerts whose team is still linked to the profile: a revoked link stops every message."""
+    return alerts.filter(
+        Exists(
+            CareLink.objects.filter(
+                profile=OuterRef("profile"), team=OuterRef("team"), revoked_at__isnull=True
+            )
+        )
+    )

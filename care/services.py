@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.models import CareTeam, User
 from diary.models import CareLink, EvaluationRequest, Profile
-from diary.services import evaluation_request
+from diary.services import access_record, evaluation_request
 
 from . import rules
 from .models import (
@@ -30,7 +30,7 @@ from .models import (
     PushSubscription,
     TeamRuleSetting,
 )
-from .selectors import active_teams, profile_facts, team_settings
+from .selectors import active_teams, profile_facts, team_settings, with_active_consent
 
 log = logging.getLogger(__name__)
 
@@ -255,6 +255,11 @@ def backoff_seconds(attempt: int) -> int:
     return random.randint(1, min(settings.CELERY_MAX_COUNTDOWN_SECONDS, 10 * 2**attempt))
 
 
+def alert_still_to_tell(delivery: Delivery) -> bool:
+    alert = with_active_consent(Alert.objects.filter(pk=delivery.alert_id)).first()
+    return alert is not None and alert.status != AlertStatus.RESOLVED
+
+
 def delivery_send(*, delivery_id: int) -> str:
     """Send one delivery at most once: the row is locked while sending and marked sent in the
     same transaction. Raises TransientDeliveryError (after recording it) when a retry should follow."""
@@ -265,12 +270,8 @@ def delivery_send(*, delivery_id: int) -> str:
         )
         if delivery is None or delivery.status != DeliveryStatus.PENDING:
             return delivery.status if delivery else "missing"
-        if (
-            delivery.kind == DeliveryKind.ALERT
-            and delivery.alert
-            and delivery.alert.status == AlertStatus.RESOLVED
-        ):
-            delivery.status = DeliveryStatus.SKIPPED  # resolved before we got to it: nothing to say
+        if delivery.alert_id and not alert_still_to_tell(delivery):
+            delivery.status = DeliveryStatus.SKIPPED  # resolved, or consent revoked, before we got to it
             delivery.save(update_fields=["status"])
             return delivery.status
         delivery.attempts += 1
@@ -297,9 +298,19 @@ class AlertTransitionError(Exception):
     pass
 
 
+def alerts_seen(*, actor: User, alerts: list[Alert], ip: str | None) -> None:
+    """Write the access log for a clinician's look at a list of alerts: once per profile."""
+    if not actor.is_clinician:
+        return  # managers reading their own profiles' alerts are not logged
+    first_per_profile = {alert.profile_id: alert for alert in reversed(alerts)}
+    for alert in first_per_profile.values():
+        access_record(actor=actor, profile=alert.profile, action="read", obj=alert, ip=ip)
+
+
 @transaction.atomic
-def alert_acknowledge(*, alert: Alert, user: User) -> Alert:
+def alert_acknowledge(*, alert: Alert, user: User, ip: str | None = None) -> Alert:
     alert = Alert.objects.select_for_update().get(pk=alert.pk)
+    access_record(actor=user, profile=alert.profile, action="update", obj=alert, ip=ip)
     if alert.status == AlertStatus.RESOLVED:
         raise AlertTransitionError("This alert is already resolved.")
     if alert.status == AlertStatus.OPEN:
@@ -311,8 +322,9 @@ def alert_acknowledge(*, alert: Alert, user: User) -> Alert:
 
 
 @transaction.atomic
-def alert_resolve(*, alert: Alert, user: User, note: str) -> Alert:
+def alert_resolve(*, alert: Alert, user: User, note: str, ip: str | None = None) -> Alert:
     alert = Alert.objects.select_for_update().get(pk=alert.pk)
+    access_record(actor=user, profile=alert.profile, action="update", obj=alert, ip=ip)
     if alert.status == AlertStatus.RESOLVED:
         raise AlertTransitionError("This alert is already resolved.")
     now = timezone.now()
@@ -332,8 +344,8 @@ def escalate_unacknowledged_alerts(*, now: Any = None) -> list[str]:
     the team on every channel."""
     now = now or timezone.now()
     escalated = []
-    candidates = Alert.objects.filter(
-        priority=Priority.URGENT, status=AlertStatus.OPEN, escalated_at__isnull=True, team__isnull=False
+    candidates = with_active_consent(
+        Alert.objects.filter(priority=Priority.URGENT, status=AlertStatus.OPEN, escalated_at__isnull=True)
     ).select_related("team")
     for alert in candidates:
         if alert.created_at > now - timedelta(minutes=alert.team.escalation_delay_minutes):  # type: ignore[union-attr]

@@ -217,3 +217,42 @@ def test_each_clinician_has_an_in_app_inbox(
         == 404
     )
     assert client_for(owner).get("/api/v1/notifications/").status_code == 403
+
+
+def test_a_clinicians_look_at_alerts_and_changes_to_them_are_in_the_family_access_log(
+    urgent_alert, clinician, owner
+):
+    doctor = client_for(clinician)
+    doctor.get("/api/v1/alerts/")
+    doctor.post(f"/api/v1/alerts/{urgent_alert.id}/acknowledge")
+    doctor.post(f"/api/v1/alerts/{urgent_alert.id}/resolve", {"note": "called the family"}, format="json")
+    log = client_for(owner).get(f"/api/v1/profiles/{urgent_alert.profile_id}/access-log/").json()
+    assert [(e["action"], e["object_type"]) for e in reversed(log)] == [
+        ("read", "Alert"),
+        ("update", "Alert"),
+        ("update", "Alert"),
+    ]
+    assert {e["actor_email"] for e in log} == {clinician.email}
+    # The family reading its own alerts is not logged.
+    client_for(owner).get("/api/v1/alerts/")
+    assert len(client_for(owner).get(f"/api/v1/profiles/{urgent_alert.profile_id}/access-log/").json()) == 3
+
+
+def test_after_revocation_the_team_is_neither_escalated_to_nor_messaged(
+    commit, urgent_alert, adult, owner, time_machine
+):
+    mail.outbox.clear()
+    pending = Delivery.objects.create(
+        recipient=urgent_alert.team.memberships.first().user,
+        channel="email",
+        kind="escalation",
+        alert=urgent_alert,
+    )
+    link = adult.care_links.get()
+    client_for(owner).delete(f"/api/v1/profiles/{adult.id}/care-links/{link.id}/")
+    time_machine.move_to(urgent_alert.created_at + dt.timedelta(hours=1))
+    assert commit(services.escalate_unacknowledged_alerts) == []
+    deliver.apply(args=[pending.pk])
+    pending.refresh_from_db()
+    assert pending.status == "skipped"
+    assert mail.outbox == []
