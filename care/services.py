@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import random
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -363,14 +363,14 @@ def escalate_unacknowledged_alerts(*, now: Any = None) -> list[str]:
 
 
 def routine_alerts_for_digest(user: User, day: date):  # type: ignore[no-untyped-def]
-    since = timezone.make_aware(
-        timezone.datetime.combine(day - timedelta(days=1), timezone.datetime.min.time())
-    )
+    """The routine alerts of the 24 hours before this day's digest: each alert is in one digest."""
+    until = datetime.combine(day, time(settings.SIGMD_DIGEST_HOUR), tzinfo=UTC)
     return Alert.objects.filter(
         priority=Priority.ROUTINE,
         notifications__recipient=user,
         notifications__kind=DeliveryKind.ALERT,
-        created_at__gte=since,
+        created_at__gte=until - timedelta(days=1),
+        created_at__lt=until,
     ).exclude(status=AlertStatus.RESOLVED)
 
 

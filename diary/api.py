@@ -138,6 +138,12 @@ class ProfileDetailView(ProfileScopedView):
         serializer = self.get_serializer(profile, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         try:
+            services.one_profile_of_your_own(
+                user=request.user, data=serializer.validated_data, profile_id=profile.pk
+            )
+        except services.DiaryRuleBroken as exc:
+            raise exceptions.ValidationError({"relationship": [str(exc)]}) from None
+        try:
             profile = services.versioned_update(
                 queryset=profiles_managed_by(request.user),
                 pk=profile.pk,

@@ -121,10 +121,14 @@ def entry_create(*, model: type[V], profile: Profile, data: dict[str, Any]) -> t
     )
 
 
-def profile_create(*, user: User, data: dict[str, Any]) -> tuple[Profile, bool]:
-    own = user.managed_profiles.filter(relationship=Relationship.SELF).exclude(pk=data.get("id"))
+def one_profile_of_your_own(*, user: User, data: dict[str, Any], profile_id: Any) -> None:
+    own = user.managed_profiles.filter(relationship=Relationship.SELF).exclude(pk=profile_id)
     if data.get("relationship") == Relationship.SELF and own.exists():
         raise DiaryRuleBroken("You already have a profile of your own.")
+
+
+def profile_create(*, user: User, data: dict[str, Any]) -> tuple[Profile, bool]:
+    one_profile_of_your_own(user=user, data=data, profile_id=data.get("id"))
 
     def make_manager(profile: Profile) -> None:
         ProfileManager.objects.create(profile=profile, user=user)
@@ -250,8 +254,16 @@ def care_link_join(*, profile: Profile, code: str, user: User) -> tuple[CareLink
     )
     if invitation is None:
         raise InvalidInvitation()
-    existing = CareLink.objects.filter(profile=profile, team=invitation.team, revoked_at__isnull=True).first()
-    link = existing or CareLink.objects.create(profile=profile, team=invitation.team, created_by=user)
+    active = CareLink.objects.filter(profile=profile, team=invitation.team, revoked_at__isnull=True)
+    existing = active.first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                link = CareLink.objects.create(profile=profile, team=invitation.team, created_by=user)
+        except IntegrityError:  # a second code for the same team, joined at the same moment
+            existing = link = active.get()
+    else:
+        link = existing
     invitation.used_at = timezone.now()
     invitation.used_for = link
     invitation.save(update_fields=["used_at", "used_for"])

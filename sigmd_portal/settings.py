@@ -189,6 +189,10 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.5,
 }
+# The daily digest of routine alerts goes out at this hour (UTC) and covers the 24 hours before it.
+SIGMD_DIGEST_HOUR = env_int("SIGMD_DIGEST_HOUR", 7)
+if SIGMD_DIGEST_HOUR > 23:
+    raise ImproperlyConfigured("SIGMD_DIGEST_HOUR must be an hour, 0 to 23")
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "record-worker-heartbeat": {
         "task": "sigmd_portal.tasks.record_worker_heartbeat",
@@ -297,6 +301,9 @@ REST_FRAMEWORK = {
         "invitation_code": env.str("SIGMD_THROTTLE_INVITATION_CODE", default="10/hour"),
     },
     "EXCEPTION_HANDLER": "sigmd_portal.api.exception_handler",
+    # OPTIONS answers 405: the schema at /api/schema/ describes the API, and DRF's metadata
+    # introspection fails on views without a queryset.
+    "DEFAULT_METADATA_CLASS": None,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }

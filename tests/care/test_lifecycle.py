@@ -134,19 +134,24 @@ def test_a_transient_smtp_failure_is_retried_and_sends_exactly_one_message(
     assert len(mail.outbox) == 1
 
 
-def test_a_routine_digest_goes_once_a_day_to_each_clinician(commit, linked_child, owner, clinician):
+def test_a_routine_digest_goes_once_a_day_to_each_clinician(
+    commit, linked_child, owner, clinician, time_machine
+):
+    time_machine.move_to(dt.datetime(2026, 6, 1, 10, 0, tzinfo=dt.UTC))  # after the 07:00 digest
     for d in (300, 200, 100, 5):
+        onset = str(dt.date(2026, 6, 1) - dt.timedelta(days=d))
         commit(
-            log,
-            client_for(owner),
-            linked_child,
-            {"kind": "otitis_media", "onset": str(TODAY - dt.timedelta(days=d)), "severity": "mild"},
+            log, client_for(owner), linked_child, {"kind": "otitis_media", "onset": onset, "severity": "mild"}
         )
     assert mail.outbox == []
-    assert len(commit(services.routine_digests_send, day=TODAY)) == 1
-    assert len(commit(services.routine_digests_send, day=TODAY)) == 0
+    assert commit(services.routine_digests_send, day=dt.date(2026, 6, 1)) == []  # that one went out at 07:00
+    time_machine.move_to(dt.datetime(2026, 6, 2, 7, 0, tzinfo=dt.UTC))
+    assert len(commit(services.routine_digests_send, day=dt.date(2026, 6, 2))) == 1
+    assert len(commit(services.routine_digests_send, day=dt.date(2026, 6, 2))) == 0
     assert [m.to for m in mail.outbox] == [[clinician.email]]
     assert "1 new routine alert" in mail.outbox[0].body
+    time_machine.move_to(dt.datetime(2026, 6, 3, 7, 0, tzinfo=dt.UTC))
+    assert commit(services.routine_digests_send, day=dt.date(2026, 6, 3)) == []  # never twice
 
 
 def test_web_push_goes_out_without_health_data_and_gone_devices_are_dropped(

@@ -139,3 +139,18 @@ def test_history_records_who_changed_what(owner):
     history = Profile.history.filter(id=profile_id).order_by("history_date")
     assert [h.display_name for h in history] == ["Ada", "Ada L."]
     assert {h.history_user for h in history} == {owner}
+
+
+def test_a_child_profile_cannot_become_a_second_profile_of_your_own(owner):
+    client = client_for(owner)
+    me = {**BODY, "relationship": "self", "display_name": "Me", "date_of_birth": "1990-02-02"}
+    client.post("/api/v1/profiles/", me, format="json")
+    child = client.post("/api/v1/profiles/", BODY, format="json").json()
+    response = client.patch(f"/api/v1/profiles/{child['id']}/", {"relationship": "self"}, format="json")
+    assert response.status_code == 400
+    assert client.get(f"/api/v1/profiles/{child['id']}/").json()["relationship"] == "child"
+
+
+def test_options_is_a_clean_405_not_an_error(owner):
+    response = client_for(owner).options("/api/v1/profiles/")
+    assert response.status_code == 405
