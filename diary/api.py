@@ -3,6 +3,8 @@ the access function, so another person's profile or entry is a 404."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.cache import cache
@@ -28,7 +30,8 @@ from .serializers import (
     EntrySerializer,
     InvitationCreateSerializer,
     InvitationSerializer,
-    JoinCareTeamSerializer,
+    JoinWithCodeSerializer,
+    ManagerInvitationSerializer,
     ManagerSerializer,
     ProfileSerializer,
     with_guidance,
@@ -288,7 +291,8 @@ class EntryDetailView(EntryView):
 
 @extend_schema(tags=["profiles"])
 class ManagerListView(ProfileScopedView):
-    """Who manages the profile (e.g. both parents). Add another by their account e-mail."""
+    """Who manages the profile (e.g. both parents). POST makes a single-use code (valid two days)
+    that the other parent enters at POST /api/v1/profiles/join."""
 
     serializer_class = ManagerSerializer
 
@@ -296,15 +300,32 @@ class ManagerListView(ProfileScopedView):
         profile = self.profile()
         return Response(self.get_serializer(profile.managers.order_by("email"), many=True).data)
 
+    @extend_schema(request=None, responses={201: ManagerInvitationSerializer})
     def post(self, request: Request, profile_id: str) -> Response:
         profile = self.profile(write=True)
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        try:
-            user = services.manager_add(profile=profile, email=serializer.validated_data["email"])
-        except services.DiaryRuleBroken as exc:
-            raise exceptions.ValidationError({"email": [str(exc)]}) from None
-        return Response(self.get_serializer(user).data, status=status.HTTP_201_CREATED)
+        if request.data:
+            raise exceptions.ValidationError({name: ["This field is not allowed."] for name in request.data})
+        invitation = services.manager_invitation_create(profile=profile, created_by=request.user)
+        return Response(ManagerInvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(
+    tags=["profiles"],
+    request=JoinWithCodeSerializer,
+    responses={200: ProfileSerializer, 201: ProfileSerializer},
+)
+class ProfileJoinView(GenericAPIView):
+    """Become a manager of a profile with the code another manager gave you."""
+
+    serializer_class = JoinWithCodeSerializer
+
+    def post(self, request: Request) -> Response:
+        body = self.get_serializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        with wrong_codes_limited(request.user):
+            profile, joined = services.manager_join(code=body.validated_data["code"], user=request.user)
+        code = status.HTTP_201_CREATED if joined else status.HTTP_200_OK
+        return with_etag(Response(ProfileSerializer(profile).data, status=code), profile)
 
 
 @extend_schema(tags=["profiles"], responses={204: None})
@@ -341,7 +362,22 @@ FAILED_CODE_WINDOW = 3600
 
 
 class TooManyCodes(exceptions.Throttled):
-    default_detail = "Too many wrong codes. Try again in an hour, or ask your care team for a new code."
+    default_detail = "Too many wrong codes. Try again in an hour, or ask for a new code."
+
+
+@contextmanager
+def wrong_codes_limited(user: Any) -> Iterator[None]:
+    """Count wrong invitation codes per person and refuse after too many. Only failures count:
+    a family joining two teams is never slowed down."""
+    failures_key = f"invitation-code-failures:{user.pk}"
+    if cache.get(failures_key, 0) >= FAILED_CODE_LIMIT:
+        raise TooManyCodes(wait=FAILED_CODE_WINDOW)
+    try:
+        yield
+    except services.InvalidInvitation:
+        cache.add(failures_key, 0, FAILED_CODE_WINDOW)
+        cache.incr(failures_key)
+        raise exceptions.ValidationError({"code": ["This code is not valid or has expired."]}) from None
 
 
 @extend_schema(tags=["care links"])
@@ -353,24 +389,16 @@ class CareLinkListView(ProfileScopedView):
         return Response(self.get_serializer(profile.care_links.select_related("team"), many=True).data)
 
     @extend_schema(
-        request=JoinCareTeamSerializer, responses={201: CareLinkSerializer, 200: CareLinkSerializer}
+        request=JoinWithCodeSerializer, responses={201: CareLinkSerializer, 200: CareLinkSerializer}
     )
     def post(self, request: Request, profile_id: str) -> Response:
         profile = self.profile(write=True)
-        body = JoinCareTeamSerializer(data=request.data)
+        body = JoinWithCodeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        # Only failures count: a family joining two teams is never slowed down.
-        failures_key = f"care-link-code-failures:{request.user.pk}"
-        if cache.get(failures_key, 0) >= FAILED_CODE_LIMIT:
-            raise TooManyCodes(wait=FAILED_CODE_WINDOW)
-        try:
+        with wrong_codes_limited(request.user):
             link, created = services.care_link_join(
                 profile=profile, code=body.validated_data["code"], user=request.user
             )
-        except services.InvalidInvitation:
-            cache.add(failures_key, 0, FAILED_CODE_WINDOW)
-            cache.incr(failures_key)
-            raise exceptions.ValidationError({"code": ["This code is not valid or has expired."]}) from None
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(self.get_serializer(link).data, status=code)
 

@@ -307,6 +307,25 @@ class CareTeamInvitation(models.Model):
     used_for = models.ForeignKey(CareLink, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
 
+class ManagerInvitation(models.Model):
+    """A single-use code a manager gives another parent, who joins the profile with it.
+
+    Sharing goes by code, not by e-mail address, so nobody can find out who has an account."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="manager_invitations")
+    code = models.CharField(max_length=16, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+
 class AccessAction(models.TextChoices):
     READ = "read"
     CREATE = "create"

@@ -15,6 +15,7 @@ from .models import (
     CareTeamInvitation,
     InfectionEpisode,
     LabResult,
+    ManagerInvitation,
     Profile,
     SymptomCode,
     SymptomEntry,
@@ -249,11 +250,21 @@ def with_guidance(entry_serializer: type[EntrySerializer]) -> type[EntrySerializ
     return WithGuidance
 
 
-class ManagerSerializer(StrictSerializer):
-    email = serializers.EmailField(write_only=True)
+class ManagerSerializer(serializers.Serializer):
     id = serializers.UUIDField(read_only=True)
     display_name = serializers.CharField(read_only=True)
-    email_address = serializers.EmailField(read_only=True, source="email")
+    email = serializers.EmailField(read_only=True)
+
+
+class ManagerInvitationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ManagerInvitation
+        fields = ["code", "expires_at"]
+        read_only_fields = fields
+
+
+class JoinWithCodeSerializer(StrictSerializer):
+    code = serializers.CharField(max_length=32)
 
 
 class CareLinkSerializer(serializers.ModelSerializer):
@@ -264,10 +275,6 @@ class CareLinkSerializer(serializers.ModelSerializer):
     class Meta:
         model = CareLink
         fields = ["id", "team", "team_name", "active", "created_at", "revoked_at"]
-
-
-class JoinCareTeamSerializer(StrictSerializer):
-    code = serializers.CharField(max_length=32)
 
 
 class InvitationCreateSerializer(StrictSerializer):

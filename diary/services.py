@@ -12,13 +12,14 @@ from typing import Any, TypeVar
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from accounts.models import CareTeam, Role, User
+from accounts.models import CareTeam, User
 
 from .models import (
     AccessLogEntry,
     CareLink,
     CareTeamInvitation,
     EvaluationRequest,
+    ManagerInvitation,
     Profile,
     ProfileManager,
     Relationship,
@@ -191,17 +192,30 @@ def versioned_delete(
 # --- managers -----------------------------------------------------------------------------
 
 
-def manager_add(*, profile: Profile, email: str) -> User:
-    user = User.objects.filter(
-        email__iexact=email.strip(),
-        role__in=[Role.PATIENT, Role.CAREGIVER],
-        is_active=True,
-        emailaddress__verified=True,
-    ).first()
-    if user is None:
-        raise DiaryRuleBroken("No patient or caregiver account with that verified e-mail address.")
-    ProfileManager.objects.get_or_create(profile=profile, user=user)
-    return user
+def manager_invitation_create(*, profile: Profile, created_by: User) -> ManagerInvitation:
+    return ManagerInvitation.objects.create(
+        profile=profile,
+        code=new_code(),
+        created_by=created_by,
+        expires_at=timezone.now() + MANAGER_INVITATION_LIFETIME,
+    )
+
+
+@transaction.atomic
+def manager_join(*, code: str, user: User) -> tuple[Profile, bool]:
+    """The other parent joins a profile with the code they were given; returns (profile, joined now)."""
+    invitation = (
+        ManagerInvitation.objects.select_for_update()
+        .select_related("profile")
+        .filter(code=invitation_code_normalize(code), used_at__isnull=True, expires_at__gt=timezone.now())
+        .first()
+    )
+    if invitation is None or user.is_clinician:
+        raise InvalidInvitation()
+    _, created = ProfileManager.objects.get_or_create(profile=invitation.profile, user=user)
+    invitation.used_at, invitation.used_by = timezone.now(), user
+    invitation.save(update_fields=["used_at", "used_by"])
+    return invitation.profile, created
 
 
 @transaction.atomic
@@ -220,17 +234,21 @@ def manager_remove(*, profile: Profile, user_id: Any) -> None:
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8  # 31^8 ≈ 8.5e11, with failed attempts rate-limited
 INVITATION_LIFETIME = timedelta(days=7)
+MANAGER_INVITATION_LIFETIME = timedelta(days=2)
 
 
 def invitation_code_normalize(code: str) -> str:
     return "".join(ch for ch in code.upper() if ch.isalnum())
 
 
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
 def invitation_create(*, team: CareTeam, created_by: User, expires_at: datetime | None) -> CareTeamInvitation:
-    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     return CareTeamInvitation.objects.create(
         team=team,
-        code=code,
+        code=new_code(),
         created_by=created_by,
         expires_at=expires_at or timezone.now() + INVITATION_LIFETIME,
     )

@@ -21,6 +21,7 @@ ENTRY_TYPES = [
 
 urlpatterns = [
     path("profiles/", api.ProfileListView.as_view(), name="profile-list"),
+    path("profiles/join", api.ProfileJoinView.as_view(), name="profile-join"),
     path("profiles/<uuid:profile_id>/", api.ProfileDetailView.as_view(), name="profile-detail"),
     path(
         "profiles/<uuid:profile_id>/managers/",

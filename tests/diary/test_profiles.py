@@ -21,16 +21,56 @@ def test_a_caregiver_adds_a_child_and_sees_it(owner):
     assert "no-store" in listed["Cache-Control"]
 
 
-def test_both_parents_manage_the_child(owner, teammate):
+def test_both_parents_manage_the_child_after_sharing_a_code(owner, teammate):
     client = client_for(owner)
     profile_id = client.post("/api/v1/profiles/", BODY, format="json").json()["id"]
-    added = client.post(f"/api/v1/profiles/{profile_id}/managers/", {"email": teammate.email}, format="json")
-    assert added.status_code == 201
+    shared = client.post(f"/api/v1/profiles/{profile_id}/managers/")
+    assert shared.status_code == 201
+    code = shared.json()["code"]
     other = client_for(teammate)
-    assert other.get(f"/api/v1/profiles/{profile_id}/").status_code == 200
+    assert other.get(f"/api/v1/profiles/{profile_id}/").status_code == 404
+    joined = other.post("/api/v1/profiles/join", {"code": code.lower()}, format="json")
+    assert joined.status_code == 201 and joined.json()["id"] == profile_id
     patched = other.patch(f"/api/v1/profiles/{profile_id}/", {"display_name": "Ada L."}, format="json")
     assert patched.status_code == 200
     assert client.get(f"/api/v1/profiles/{profile_id}/").json()["display_name"] == "Ada L."
+    managers = client.get(f"/api/v1/profiles/{profile_id}/managers/").json()
+    assert sorted(m["email"] for m in managers) == sorted([owner.email, teammate.email])
+
+
+def test_a_sharing_code_works_once_and_wrong_codes_are_limited(owner, teammate, stranger):
+    profile = ProfileFactory(managed_by=[owner])
+    code = client_for(owner).post(f"/api/v1/profiles/{profile.id}/managers/").json()["code"]
+    assert (
+        client_for(teammate).post("/api/v1/profiles/join", {"code": code}, format="json").status_code == 201
+    )
+    assert (
+        client_for(stranger).post("/api/v1/profiles/join", {"code": code}, format="json").status_code == 400
+    )
+    for _ in range(9):
+        client_for(stranger).post("/api/v1/profiles/join", {"code": "WRONG234"}, format="json")
+    fresh = client_for(owner).post(f"/api/v1/profiles/{profile.id}/managers/").json()["code"]
+    assert (
+        client_for(stranger).post("/api/v1/profiles/join", {"code": fresh}, format="json").status_code == 429
+    )
+    assert sorted(profile.managers.values_list("email", flat=True)) == sorted([owner.email, teammate.email])
+
+
+def test_sharing_reveals_nothing_about_who_has_an_account(owner, teammate):
+    profile = ProfileFactory(managed_by=[owner])
+    response = client_for(owner).post(
+        f"/api/v1/profiles/{profile.id}/managers/", {"email": teammate.email}, format="json"
+    )
+    assert response.status_code == 400
+    assert list(profile.managers.all()) == [owner]
+
+
+def test_clinicians_cannot_join_as_managers(owner, linked_child, clinician):
+    code = client_for(owner).post(f"/api/v1/profiles/{linked_child.id}/managers/").json()["code"]
+    assert (
+        client_for(clinician).post("/api/v1/profiles/join", {"code": code}, format="json").status_code == 400
+    )
+    assert client_for(clinician).post(f"/api/v1/profiles/{linked_child.id}/managers/").status_code == 403
 
 
 def test_the_last_manager_cannot_be_removed(owner):
@@ -40,13 +80,11 @@ def test_the_last_manager_cannot_be_removed(owner):
     assert profile.managers.count() == 1
 
 
-def test_a_stranger_cannot_add_themselves_as_manager(owner, stranger):
+def test_a_stranger_cannot_make_a_sharing_code(owner, stranger):
     profile = ProfileFactory(managed_by=[owner])
-    response = client_for(stranger).post(
-        f"/api/v1/profiles/{profile.id}/managers/", {"email": stranger.email}
-    )
+    response = client_for(stranger).post(f"/api/v1/profiles/{profile.id}/managers/")
     assert response.status_code == 404
-    assert list(profile.managers.all()) == [owner]
+    assert not profile.manager_invitations.exists()
 
 
 def test_a_stranger_gets_404_for_every_method(owner, stranger):
