@@ -175,6 +175,8 @@ class PushSubscriptionView(GenericAPIView):
         keys = body.validated_data.get("keys")
         if not keys:
             raise exceptions.ValidationError({"keys": ["This field is required."]})
+        # The endpoint is a secret only the browser knows: whoever signs in on that device now owns
+        # it, so the previous account stops getting pushes on a device it no longer uses.
         subscription, created = PushSubscription.objects.update_or_create(
             endpoint=body.validated_data["endpoint"],
             defaults={"user": request.user, "p256dh": keys["p256dh"], "auth": keys["auth"]},
