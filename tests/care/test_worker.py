@@ -37,7 +37,10 @@ def test_four_ear_infections_raise_exactly_one_alert_on_the_worker(
     client = client_for(owner)
     for d in (300, 200, 100, 5):
         assert log(client, linked_child, ear_infection(d)).status_code == 201
-    assert wait_for(lambda: not EvaluationRequest.objects.filter(processed_at__isnull=True).exists())
+    pending = EvaluationRequest.objects.filter(profile=linked_child, processed_at__isnull=True)
+    assert wait_for(lambda: not pending.exists()), list(
+        pending.values("created_at", "dispatched_at", "attempts")
+    )
     alert = Alert.objects.get()
     assert (alert.rule, len(alert.evidence)) == ("recurrent_ear_infections", 4)
     assert [a["id"] for a in client_for(clinician).get("/api/v1/alerts/").json()] == [str(alert.id)]
@@ -69,7 +72,10 @@ def test_entries_saved_while_redis_is_unreachable_are_evaluated_when_it_returns(
     finally:
         use_broker(good)
     assert (
-        EvaluationRequest.objects.filter(processed_at__isnull=True, dispatched_at__isnull=True).count() == 4
+        EvaluationRequest.objects.filter(
+            profile=linked_child, processed_at__isnull=True, dispatched_at__isnull=True
+        ).count()
+        == 4
     )
     time.sleep(1)
     assert not Alert.objects.exists()
@@ -77,6 +83,8 @@ def test_entries_saved_while_redis_is_unreachable_are_evaluated_when_it_returns(
     settings.SIGMD_EVALUATION_SWEEP_AGE = dt.timedelta(seconds=0)
     sweep_evaluation_outbox.delay()  # what beat does every minute
     assert wait_for(lambda: Alert.objects.exists())
-    assert wait_for(lambda: not EvaluationRequest.objects.filter(processed_at__isnull=True).exists())
+    assert wait_for(
+        lambda: not EvaluationRequest.objects.filter(profile=linked_child, processed_at__isnull=True).exists()
+    )
     assert Alert.objects.count() == 1
     assert len(Alert.objects.get().evidence) == 4
