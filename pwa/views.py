@@ -32,6 +32,7 @@ SHELL_FILES = [
     "pwa/outbox.js",
     "pwa/views.js",
     "pwa/chart.js",
+    "pwa/sharing.js",
     "pwa/icons/icon-192.png",
     "pwa/icons/icon-512.png",
     "pwa/icons/icon-maskable-512.png",

@@ -92,6 +92,9 @@ export const api = {
     request("POST", `${API}/profiles/${profileId}/${segment}/`, data),
   summary: (profileId) => request("GET", `${API}/profiles/${profileId}/summary`),
   alerts: (profileId) => request("GET", `${API}/alerts/?profile=${encodeURIComponent(profileId)}`),
+  managers: (profileId) => request("GET", `${API}/profiles/${profileId}/managers/`),
+  makeSharingCode: (profileId) => request("POST", `${API}/profiles/${profileId}/managers/`),
+  joinProfile: (code) => request("POST", `${API}/profiles/join`, { code }),
   careLinks: (profileId) => request("GET", `${API}/profiles/${profileId}/care-links/`),
   joinCareTeam: (profileId, code) => request("POST", `${API}/profiles/${profileId}/care-links/`, { code }),
   revokeCareLink: (profileId, linkId) =>

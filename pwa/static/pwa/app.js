@@ -4,6 +4,7 @@ import { api, auth, ENTRY_SEGMENTS, NetworkError, pendingFlow } from "./api.js";
 import { h } from "./dom.js";
 import { log, RED_FLAGS } from "./entries.js";
 import * as outbox from "./outbox.js";
+import { joinDiary } from "./sharing.js";
 import * as views from "./views.js";
 
 const state = {
@@ -38,6 +39,7 @@ const ROUTES = [
   [/^\/onboarding$/, views.onboarding, "user"],
   [/^\/profiles$/, views.profiles, "user"],
   [/^\/profiles\/new$/, views.newProfile, "user"],
+  [/^\/profiles\/join$/, joinDiary, "user"],
   [/^\/account$/, views.account, "user"],
   [/^\/diary$/, views.diary, "profile"],
   [/^\/log\/(infection|symptoms|treatment|vaccination|lab)$/, log, "profile"],
@@ -218,6 +220,23 @@ async function profileAdded(profile) {
   await selectProfile(profile.id, "#/diary");
 }
 
+// The other parent's sharing code worked (joined now) or they already managed this profile.
+async function profileJoined(profile, joined) {
+  if (!state.profiles.some((p) => p.id === profile.id)) {
+    state.profiles.push({
+      id: profile.id,
+      display_name: profile.display_name,
+      relationship: profile.relationship,
+    });
+  }
+  announce(
+    joined
+      ? `You now share ${profile.display_name}'s diary.`
+      : `You already share ${profile.display_name}'s diary.`,
+  );
+  await selectProfile(profile.id, "#/diary");
+}
+
 async function loadEntries(profileId) {
   try {
     const results = await Promise.all(ENTRY_SEGMENTS.map((segment) => api.entries(profileId, segment)));
@@ -369,6 +388,7 @@ const app = {
   logout,
   selectProfile,
   profileAdded,
+  profileJoined,
   currentProfile,
   loadEntries,
   saveEntry,

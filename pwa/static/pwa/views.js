@@ -21,6 +21,7 @@ import {
 } from "./dom.js";
 import { describeEntry, kindLabel } from "./entries.js";
 import { countAll as outboxCount } from "./outbox.js";
+import { shareSection } from "./sharing.js";
 
 // --- signing in ----------------------------------------------------------------------------
 
@@ -238,6 +239,12 @@ export function newProfile(app) {
   return screen(
     "Add a profile",
     h("p", {}, "Each person gets their own diary. You can add more later."),
+    h(
+      "p",
+      {},
+      "Does another parent already keep a diary for your child? ",
+      link("#/profiles/join", "Join a diary with a code"),
+    ),
     form(
       {
         submit: "Save profile",
@@ -312,7 +319,12 @@ export function profiles(app) {
           ),
         )
       : h("p", {}, "No profiles yet."),
-    h("p", {}, link("#/profiles/new", "Add a profile", { class: "button" })),
+    h(
+      "ul",
+      { class: "profile-actions" },
+      h("li", {}, link("#/profiles/new", "Add a profile", { class: "button" })),
+      h("li", {}, link("#/profiles/join", "Join a diary with a code", { class: "button" })),
+    ),
   );
 }
 
@@ -623,6 +635,7 @@ export async function alerts(app) {
 
 export async function care(app) {
   const profile = app.currentProfile();
+  const sharing = shareSection(app, profile);
   let links = [];
   let status = null;
   try {
@@ -740,6 +753,7 @@ export async function care(app) {
         }),
       ),
     ),
+    await sharing,
   );
 }
 

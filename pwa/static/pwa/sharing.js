@@ -1,0 +1,159 @@
+// Sharing a profile with another parent: the managers of a profile, a single-use sharing code
+// (valid two days) made by one of them, and the screen where the other parent enters it.
+// Everything here needs a connection; offline, the screens say so instead of failing.
+
+import { api, errorText, NetworkError } from "./api.js";
+import { dateFormat, fail, form, h, input, link, screen, timeFormat } from "./dom.js";
+
+const OFFLINE = "No connection. Please try again when you are back online.";
+
+function whose(profile) {
+  return profile.relationship === "self" ? "your" : `${profile.display_name}'s`;
+}
+
+// "ABCDEFGH" -> two groups of four, easier to read out and type.
+function codeGroups(code) {
+  const half = Math.ceil(code.length / 2);
+  return [code.slice(0, half), code.slice(half)];
+}
+
+function expiryText(expiresAt) {
+  const at = new Date(expiresAt);
+  return `${dateFormat.format(at)} at ${timeFormat.format(at)}`;
+}
+
+function codeCard(invitation) {
+  const [first, second] = codeGroups(invitation.code);
+  return h(
+    "div",
+    { class: "share-card" },
+    h("p", { class: "share-code-label", id: "share-code-label" }, "Sharing code"),
+    h(
+      "p",
+      { class: "share-code", "aria-describedby": "share-code-label" },
+      h("span", {}, first),
+      " ",
+      h("span", {}, second),
+    ),
+    h(
+      "p",
+      { class: "entry-meta" },
+      "Works once. Valid until ",
+      h("time", { datetime: invitation.expires_at }, expiryText(invitation.expires_at)),
+      ".",
+    ),
+  );
+}
+
+function managerList(managers, userId) {
+  if (!managers) return h("p", {}, "The list of parents needs a connection.");
+  return h(
+    "ul",
+    { class: "managers" },
+    managers.map((m) =>
+      h(
+        "li",
+        {},
+        h("p", { class: "entry-title" }, m.display_name || m.email, m.id === userId ? " (you)" : ""),
+        m.display_name && m.email ? h("p", { class: "entry-meta" }, m.email) : null,
+      ),
+    ),
+  );
+}
+
+// The "Share with another parent" section of the care-team screen.
+export async function shareSection(app, profile) {
+  let managers = null;
+  let status = null;
+  try {
+    const result = await api.managers(profile.id);
+    if (result.ok) managers = result.data;
+    else status = errorText(result);
+  } catch (error) {
+    if (!(error instanceof NetworkError)) throw error;
+  }
+  const result = h("div", { class: "share-result", "aria-live": "polite" });
+  // Made only when needed: an empty role="alert" box would be a second alert on the screen.
+  const errors = h("div", { class: "share-errors" });
+  const button = h(
+    "button",
+    {
+      type: "button",
+      class: "primary",
+      onclick: async () => {
+        errors.replaceChildren();
+        button.disabled = true;
+        try {
+          const answer = await api.makeSharingCode(profile.id);
+          if (!answer.ok) {
+            errors.append(h("p", { role: "alert", class: "form-errors" }, errorText(answer)));
+            return;
+          }
+          result.replaceChildren(
+            codeCard(answer.data),
+            h(
+              "p",
+              {},
+              "Give this code to the other parent. They enter it in the diary app, under Profiles, “Join a diary with a code”.",
+            ),
+          );
+          button.textContent = "Make a new sharing code";
+        } catch (error) {
+          if (!(error instanceof NetworkError)) throw error;
+          errors.append(h("p", { role: "alert", class: "form-errors" }, OFFLINE));
+        } finally {
+          button.disabled = false;
+        }
+      },
+    },
+    "Make a sharing code",
+  );
+  return h(
+    "section",
+    { "aria-labelledby": "share-heading" },
+    h("h2", { id: "share-heading" }, "Share with another parent"),
+    h(
+      "p",
+      {},
+      `Sharing gives another parent full access to ${whose(profile)} diary: they can read everything in it and add or change entries, just as you can. They log in with their own account. The code works once and for two days.`,
+    ),
+    h("h3", { id: "managers-heading" }, "Who manages this diary"),
+    status ? h("p", {}, status) : managerList(managers, app.state.user.id),
+    errors,
+    h("div", { class: "actions" }, button),
+    result,
+  );
+}
+
+// The other parent enters the code here; the joined profile then opens.
+export function joinDiary(app) {
+  return screen(
+    "Join a diary with a code",
+    h(
+      "p",
+      {},
+      "If another parent already keeps a diary for your child, they can make a sharing code on their Care team screen. Enter it here to read and add to the same diary.",
+    ),
+    form(
+      {
+        submit: "Join diary",
+        onsubmit: async (data) => {
+          const result = await api.joinProfile(data.get("code").trim());
+          if (!result.ok) fail(result);
+          await app.profileJoined(result.data, result.status === 201);
+        },
+      },
+      input({
+        name: "code",
+        label: "Sharing code",
+        hint: "8 letters and numbers. Spaces do not matter.",
+        required: true,
+        maxlength: "32",
+        autocomplete: "off",
+        autocapitalize: "characters",
+        spellcheck: "false",
+      }),
+    ),
+    h("p", {}, link("#/profiles", "Back to profiles")),
+  );
+}
