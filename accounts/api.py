@@ -16,7 +16,7 @@ class MeView(RetrieveUpdateAPIView):
     permission_classes = [permissions.IsAuthenticated]
     http_method_names = ["get", "patch", "head", "options"]
 
-    def get_object(self):  # type: ignore[no-untyped-def]
+    def get_object(self):
         return self.request.user
 
 
@@ -34,5 +34,5 @@ class CareTeamListView(ListAPIView):
     permission_classes = [IsClinician]
     pagination_class = None
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self):
         return CareTeam.objects.filter(memberships__user=self.request.user).order_by("name")

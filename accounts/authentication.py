@@ -4,5 +4,5 @@ from allauth.headless.contrib.rest_framework.authentication import XSessionToken
 class SessionTokenAuthentication(XSessionTokenAuthentication):
     """allauth's `X-Session-Token`, answering 401 (not 403) when it is missing or stale."""
 
-    def authenticate_header(self, request):  # type: ignore[no-untyped-def]
+    def authenticate_header(self, request):
         return "X-Session-Token"

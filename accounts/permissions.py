@@ -12,7 +12,7 @@ class TwoFactorRequired(exceptions.PermissionDenied):
 class MaySeeHealthData(permissions.IsAuthenticated):
     """Signed in, and a clinician only once TOTP is set up (checked on every request)."""
 
-    def has_permission(self, request, view):  # type: ignore[no-untyped-def]
+    def has_permission(self, request, view):
         if not super().has_permission(request, view):
             return False
         if request.user.is_clinician and not request.user.has_totp():
@@ -21,5 +21,5 @@ class MaySeeHealthData(permissions.IsAuthenticated):
 
 
 class IsClinician(MaySeeHealthData):
-    def has_permission(self, request, view):  # type: ignore[no-untyped-def]
+    def has_permission(self, request, view):
         return super().has_permission(request, view) and request.user.is_clinician

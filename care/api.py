@@ -39,7 +39,7 @@ class AlertListView(ListAPIView):
 
     serializer_class = AlertSerializer
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self):
         alerts = alerts_visible_to(self.request.user).select_related("team", "profile", "acknowledged_by")
         if status_ := self.request.query_params.get("status"):
             alerts = alerts.filter(status=status_)
@@ -50,7 +50,7 @@ class AlertListView(ListAPIView):
                 raise exceptions.ValidationError({"profile": ["Not a valid id."]}) from None
         return alerts
 
-    def list(self, request: Request, *args, **kwargs) -> Response:  # type: ignore[no-untyped-def]
+    def list(self, request: Request, *args, **kwargs) -> Response:
         alerts = list(self.get_queryset())
         services.alerts_seen(actor=request.user, alerts=alerts, ip=client_ip(request))
         return Response(self.get_serializer(alerts, many=True).data)
@@ -59,7 +59,7 @@ class AlertListView(ListAPIView):
 class AlertTransitionView(GenericAPIView):
     serializer_class = AlertSerializer
 
-    def alert(self, alert_id: str):  # type: ignore[no-untyped-def]
+    def alert(self, alert_id: str):
         alert = get_object_or_404(alerts_visible_to(self.request.user), pk=alert_id)
         if not self.request.user.is_clinician:
             raise exceptions.PermissionDenied("Only the care team can acknowledge or resolve alerts.")
@@ -214,7 +214,7 @@ class NotificationListView(ListAPIView):
     serializer_class = NotificationSerializer
     permission_classes = [IsClinician]
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self):
         # Through the alerts the clinician may still see: a revoked link empties the inbox too.
         notes = Notification.objects.filter(
             recipient=self.request.user, alert__in=alerts_visible_to(self.request.user)

@@ -140,7 +140,7 @@ def red_flag_symptoms(facts: Facts, on: date, t: Threshold, band: str) -> list[F
     return findings
 
 
-def count_of(rule: str, matches: Callable[[Episode], bool]):  # type: ignore[no-untyped-def]
+def count_of(rule: str, matches: Callable[[Episode], bool]):
     """A frequency rule: at least `count` matching episodes with onset in the window."""
 
     def evaluate(facts: Facts, on: date, t: Threshold, band: str) -> list[Finding]:

@@ -67,7 +67,7 @@ class RuleSettingSerializer(StrictSerializer):
     child = ThresholdSerializer()
     adult = ThresholdSerializer()
 
-    def validate(self, attrs):  # type: ignore[no-untyped-def]
+    def validate(self, attrs):
         rule = rules.RULES[attrs["rule"]]
         if rule.fixed_count:
             for band in ("child", "adult"):
@@ -97,7 +97,7 @@ class TeamRulesSerializer(StrictSerializer):
             for item in validated["rules"]
         ]
 
-    def validate_rules(self, value):  # type: ignore[no-untyped-def]
+    def validate_rules(self, value):
         codes = [item["rule"] for item in value]
         if len(codes) != len(set(codes)):
             raise serializers.ValidationError("Each rule may appear once.")

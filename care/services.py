@@ -362,7 +362,7 @@ def escalate_unacknowledged_alerts(*, now: Any = None) -> list[str]:
     return escalated
 
 
-def routine_alerts_for_digest(user: User, day: date):  # type: ignore[no-untyped-def]
+def routine_alerts_for_digest(user: User, day: date):
     """The routine alerts of the 24 hours before this day's digest: each alert is in one digest."""
     until = datetime.combine(day, time(settings.SIGMD_DIGEST_HOUR), tzinfo=UTC)
     return Alert.objects.filter(

@@ -8,7 +8,7 @@ from . import services
 
 
 @shared_task(name="care.tasks.evaluate_profile", bind=True, max_retries=5)
-def evaluate_profile(self, request_id: str) -> list[str]:  # type: ignore[no-untyped-def]
+def evaluate_profile(self, request_id: str) -> list[str]:
     return services.evaluation_run(request_id=request_id)
 
 
@@ -22,7 +22,7 @@ def sweep_evaluation_outbox() -> int:
 
 
 @shared_task(name="care.tasks.deliver", bind=True, max_retries=services.MAX_ATTEMPTS)
-def deliver(self, delivery_id: int) -> str:  # type: ignore[no-untyped-def]
+def deliver(self, delivery_id: int) -> str:
     try:
         return services.delivery_send(delivery_id=delivery_id)
     except services.TransientDeliveryError as exc:

@@ -27,7 +27,7 @@ from .models import (
 CLOCK_SKEW = timedelta(minutes=5)
 
 
-def not_in_future(value):  # type: ignore[no-untyped-def]
+def not_in_future(value):
     if hasattr(value, "tzinfo"):
         if value > timezone.now() + CLOCK_SKEW:
             raise serializers.ValidationError("Must not be in the future.")
@@ -49,6 +49,12 @@ def temperature_field() -> serializers.DecimalField:
     )
 
 
+def measurement_field(**options) -> serializers.DecimalField:
+    return serializers.DecimalField(
+        max_digits=10, decimal_places=3, min_value=0, coerce_to_string=False, **options
+    )
+
+
 def merged(serializer: serializers.Serializer, attrs: dict[str, Any], name: str) -> Any:
     """A field's value after this write: the new one, or what a PATCH leaves in place."""
     if name in attrs:
@@ -56,7 +62,7 @@ def merged(serializer: serializers.Serializer, attrs: dict[str, Any], name: str)
     return getattr(serializer.instance, name, None)
 
 
-def require_order(serializer, attrs, earlier: str, later: str) -> None:  # type: ignore[no-untyped-def]
+def require_order(serializer, attrs, earlier: str, later: str) -> None:
     start, end = merged(serializer, attrs, earlier), merged(serializer, attrs, later)
     if start is not None and end is not None and end < start:
         raise serializers.ValidationError({later: [f"Must not be before {earlier}."]})
@@ -68,7 +74,7 @@ class VersionedSerializer(StrictModelSerializer):
     id = serializers.UUIDField(required=False)
     version = serializers.IntegerField(read_only=True)
 
-    def validate_id(self, value):  # type: ignore[no-untyped-def]
+    def validate_id(self, value):
         if self.instance is not None and value != self.instance.pk:
             raise serializers.ValidationError("The id cannot be changed.")
         return value
@@ -92,6 +98,14 @@ class ProfileSerializer(VersionedSerializer):
 
 
 class EntrySerializer(VersionedSerializer):
+    # (earlier, later) field pairs that must stay in order after a create or a partial update.
+    ordered: tuple[tuple[str, str], ...] = ()
+
+    def validate(self, attrs):
+        for earlier, later in self.ordered:
+            require_order(self, attrs, earlier, later)
+        return attrs
+
     class Meta:
         fields = ["id", "version", "notes", "created_at", "updated_at"]
         read_only_fields = ["created_at", "updated_at"]
@@ -120,9 +134,7 @@ class InfectionEpisodeSerializer(EntrySerializer):
             *EntrySerializer.Meta.fields[1:],
         ]
 
-    def validate(self, attrs):  # type: ignore[no-untyped-def]
-        require_order(self, attrs, "onset", "resolved_on")
-        return attrs
+    ordered = (("onset", "resolved_on"),)
 
 
 class SymptomEntrySerializer(EntrySerializer):
@@ -149,10 +161,10 @@ class SymptomEntrySerializer(EntrySerializer):
     def validate_symptoms(self, value: list[str]) -> list[str]:
         return sorted(set(value))  # one spelling of "the same entry", for replays
 
-    def validate(self, attrs):  # type: ignore[no-untyped-def]
+    def validate(self, attrs):
         if not merged(self, attrs, "symptoms") and merged(self, attrs, "temperature_c") is None:
             raise serializers.ValidationError({"symptoms": ["Give at least one symptom or a temperature."]})
-        return attrs
+        return super().validate(attrs)
 
 
 class TreatmentSerializer(EntrySerializer):
@@ -174,9 +186,7 @@ class TreatmentSerializer(EntrySerializer):
             *EntrySerializer.Meta.fields[1:],
         ]
 
-    def validate(self, attrs):  # type: ignore[no-untyped-def]
-        require_order(self, attrs, "started_on", "ended_on")
-        return attrs
+    ordered = (("started_on", "ended_on"),)
 
 
 class VaccinationSerializer(EntrySerializer):
@@ -188,23 +198,9 @@ class VaccinationSerializer(EntrySerializer):
 
 
 class LabResultSerializer(EntrySerializer):
-    value = serializers.DecimalField(max_digits=10, decimal_places=3, min_value=0, coerce_to_string=False)
-    reference_low = serializers.DecimalField(
-        max_digits=10,
-        decimal_places=3,
-        min_value=0,
-        allow_null=True,
-        required=False,
-        coerce_to_string=False,
-    )
-    reference_high = serializers.DecimalField(
-        max_digits=10,
-        decimal_places=3,
-        min_value=0,
-        allow_null=True,
-        required=False,
-        coerce_to_string=False,
-    )
+    value = measurement_field()
+    reference_low = measurement_field(allow_null=True, required=False)
+    reference_high = measurement_field(allow_null=True, required=False)
     collected_on = serializers.DateField(validators=[not_in_future])
     below_range = serializers.BooleanField(read_only=True)
 
@@ -222,9 +218,7 @@ class LabResultSerializer(EntrySerializer):
             *EntrySerializer.Meta.fields[1:],
         ]
 
-    def validate(self, attrs):  # type: ignore[no-untyped-def]
-        require_order(self, attrs, "reference_low", "reference_high")
-        return attrs
+    ordered = (("reference_low", "reference_high"),)
 
 
 class GuidanceSerializer(serializers.Serializer):
@@ -242,7 +236,7 @@ def with_guidance(entry_serializer: type[EntrySerializer]) -> type[EntrySerializ
         class Meta(entry_serializer.Meta):  # type: ignore[name-defined]
             fields = [*entry_serializer.Meta.fields, "guidance"]
 
-        def get_guidance(self, obj) -> dict:  # type: ignore[no-untyped-def]
+        def get_guidance(self, obj) -> dict:
             return self.context["guidance"]
 
     WithGuidance.__name__ = entry_serializer.__name__.replace("Serializer", "WithGuidanceSerializer")
@@ -284,7 +278,7 @@ class InvitationCreateSerializer(StrictSerializer):
     )
     id = serializers.UUIDField(read_only=True)
 
-    def validate_expires_at(self, value):  # type: ignore[no-untyped-def]
+    def validate_expires_at(self, value):
         now = timezone.now()
         if value <= now:
             raise serializers.ValidationError("Must be in the future.")

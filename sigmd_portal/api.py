@@ -57,7 +57,7 @@ class SessionTokenScheme(OpenApiAuthenticationExtension):
     target_class = "accounts.authentication.SessionTokenAuthentication"
     name = "sessionToken"
 
-    def get_security_definition(self, auto_schema):  # type: ignore[no-untyped-def]
+    def get_security_definition(self, auto_schema):
         return {
             "type": "apiKey",
             "in": "header",

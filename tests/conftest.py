@@ -53,7 +53,7 @@ def chromium_path() -> str:
 
 
 @pytest.fixture(autouse=True)
-def _isolated(settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
+def _isolated(settings) -> Iterator[None]:
     # Counters of rate limits and throttles must not leak from one test into the next.
     cache.clear()
     # Hashing passwords for real costs a fraction of a second per user; tests make many users.
@@ -65,7 +65,7 @@ def _isolated(settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="session")
-def _session_worker(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+def _session_worker(django_db_setup, django_db_blocker):
     # One worker for the whole run: starting and stopping one per test races the publisher's pool.
     if not settings.REDIS_URL:
         yield None
@@ -78,7 +78,7 @@ def _session_worker(django_db_setup, django_db_blocker):  # type: ignore[no-unty
 
 
 @pytest.fixture
-def celery_worker(require_redis, _session_worker, transactional_db) -> Iterator[object]:  # type: ignore[no-untyped-def]
+def celery_worker(require_redis, _session_worker, transactional_db) -> Iterator[object]:
     """A real Celery worker thread consuming from the real Redis broker."""
     celery_app.conf.task_always_eager = False
     yield _session_worker
@@ -96,25 +96,25 @@ def api() -> APIClient:
     return APIClient()
 
 
-def client_for(user) -> APIClient:  # type: ignore[no-untyped-def]
+def client_for(user) -> APIClient:
     client = APIClient()
     client.force_authenticate(user)
     return client
 
 
 @pytest.fixture
-def owner(db):  # type: ignore[no-untyped-def]
+def owner(db):
     return UserFactory(email="owner@example.org", role="caregiver")
 
 
 @pytest.fixture
-def teammate(db):  # type: ignore[no-untyped-def]
+def teammate(db):
     """A second manager of the owner's profiles (the other parent)."""
     return UserFactory(email="teammate@example.org", role="caregiver")
 
 
 @pytest.fixture
-def stranger(db):  # type: ignore[no-untyped-def]
+def stranger(db):
     return UserFactory(email="stranger@example.org", role="caregiver")
 
 

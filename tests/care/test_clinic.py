@@ -24,13 +24,13 @@ pytestmark = pytest.mark.django_db
 TODAY = dt.date.today()
 
 
-def signed_in(user) -> Client:  # type: ignore[no-untyped-def]
+def signed_in(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
 
 
-def severe_episode(profile, **fields) -> InfectionEpisode:  # type: ignore[no-untyped-def]
+def severe_episode(profile, **fields) -> InfectionEpisode:
     fields = {"kind": "meningitis", "onset": TODAY, "severity": "severe", **fields}
     return InfectionEpisode.objects.create(profile=profile, **fields)
 
@@ -190,7 +190,7 @@ def test_a_profile_not_linked_to_the_team_is_404(clinician, child):
 # --- the team ---------------------------------------------------------------------------------
 
 
-def rules_form_data(team, **changes) -> dict:  # type: ignore[no-untyped-def]
+def rules_form_data(team, **changes) -> dict:
     """What the browser sends back when the page's form is submitted as shown."""
     form = TeamRulesForm(team=team)
     data = {

@@ -46,7 +46,7 @@ COUNTED = (
 
 
 @pytest.fixture(autouse=True)
-def debug_on(settings):  # type: ignore[no-untyped-def]
+def debug_on(settings):
     settings.DEBUG = True
 
 
@@ -130,7 +130,7 @@ def test_a_second_run_changes_nothing_and_says_so():
     assert "nothing changed" in output
 
 
-def test_refuses_without_debug(settings):  # type: ignore[no-untyped-def]
+def test_refuses_without_debug(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("load_demo", stdout=StringIO())

@@ -42,7 +42,7 @@ def write_article(folder: Path, name: str, body: str = "Some text.", **front_mat
 
 
 @pytest.fixture
-def articles(db) -> None:  # type: ignore[no-untyped-def]
+def articles(db) -> None:
     sync()
 
 

@@ -14,7 +14,7 @@ LIST_FIELDS = {"slug", "title", "summary", "audience", "topics", "reviewed_on"}
 DETAIL_FIELDS = {*LIST_FIELDS, "body_html", "sources", "related_kinds"}
 
 
-def slugs(response) -> set[str]:  # type: ignore[no-untyped-def]
+def slugs(response) -> set[str]:
     assert response.status_code == 200, response.content
     return {article["slug"] for article in response.json()}
 

@@ -8,7 +8,7 @@ from education.selectors import article_list, published_slugs, related_articles
 pytestmark = pytest.mark.django_db
 
 
-def slugs(articles) -> list[str]:  # type: ignore[no-untyped-def]
+def slugs(articles) -> list[str]:
     return [article.slug for article in articles]
 
 

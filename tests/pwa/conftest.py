@@ -25,7 +25,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item, call):  # type: ignore[no-untyped-def]
+def pytest_runtest_makereport(item, call):
     report = yield
     setattr(item, f"report_{report.when}", report)
     return report
@@ -44,7 +44,7 @@ def _browser_holder() -> Iterator[dict]:
 
 
 @pytest.fixture
-def browser(_browser_holder: dict, chromium_path: str, monkeypatch) -> Browser:  # type: ignore[no-untyped-def]
+def browser(_browser_holder: dict, chromium_path: str, monkeypatch) -> Browser:
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     if not _browser_holder:
         playwright = sync_playwright().start()
@@ -55,11 +55,11 @@ def browser(_browser_holder: dict, chromium_path: str, monkeypatch) -> Browser: 
     return _browser_holder["browser"]
 
 
-def new_phone_page(browser: Browser, base_url: str, **options) -> Page:  # type: ignore[no-untyped-def]
+def new_phone_page(browser: Browser, base_url: str, **options) -> Page:
     context = browser.new_context(viewport=PHONE, base_url=base_url, **options)
     page = context.new_page()
-    page.errors = []  # type: ignore[attr-defined]
-    page.on("pageerror", lambda error: page.errors.append(str(error)))  # type: ignore[attr-defined]
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
     # A CSP violation (an inline script or style) shows up as a console error.
     page.on(
         "console",
@@ -67,7 +67,7 @@ def new_phone_page(browser: Browser, base_url: str, **options) -> Page:  # type:
             message.type == "error"
             and "Content Security Policy" in message.text
             and page.errors.append(message.text)
-        ),  # type: ignore[attr-defined]
+        ),
     )
     return page
 
@@ -89,13 +89,13 @@ def screenshot_if_it_fails(page: Page, test_name: str) -> Iterator[None]:
 
 
 @pytest.fixture
-def page(browser: Browser, live_server, request: pytest.FixtureRequest) -> Iterator[Page]:  # type: ignore[no-untyped-def]
+def page(browser: Browser, live_server, request: pytest.FixtureRequest) -> Iterator[Page]:
     page = new_phone_page(browser, live_server.url)
     yield page
     report = getattr(request.node, "report_call", None)
     if report is not None and report.failed:
         save_screenshot(page, request.node.name)
-    errors = list(page.errors)  # type: ignore[attr-defined]
+    errors = list(page.errors)
     page.context.close()
     assert not errors, f"errors in the page: {errors}"
 
@@ -123,5 +123,5 @@ def wait_for_service_worker(page: Page) -> None:
     wait_until(page, "() => Boolean(navigator.serviceWorker && navigator.serviceWorker.controller)")
 
 
-def entry(page: Page, text: str):  # type: ignore[no-untyped-def]
+def entry(page: Page, text: str):
     return page.locator(".timeline li").filter(has_text=text)

@@ -21,7 +21,7 @@ from .conftest import new_phone_page, screenshot_if_it_fails, sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def a_diary_with_one_of_everything():  # type: ignore[no-untyped-def]
+def a_diary_with_one_of_everything():
     """A caregiver with two children; the first has entries, an alert its team saw, a care link."""
     user = UserFactory(role="caregiver")
     gus = ProfileFactory(display_name="Gus", managed_by=[user])
@@ -76,7 +76,7 @@ def a_diary_with_one_of_everything():  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("color_scheme", ["light", "dark"])
-def test_every_screen_meets_wcag_2_2_aa(browser, live_server, request, color_scheme):  # type: ignore[no-untyped-def]
+def test_every_screen_meets_wcag_2_2_aa(browser, live_server, request, color_scheme):
     require(AXE_SCRIPT.exists(), "run npm ci for axe-core")
     slugs = []
     if "sync_education" in get_commands():

@@ -18,7 +18,7 @@ from .conftest import sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def alert_for(profile, team, **fields):  # type: ignore[no-untyped-def]
+def alert_for(profile, team, **fields):
     return Alert.objects.create(
         profile=profile,
         team=team,

@@ -100,7 +100,7 @@ def test_entries_logged_offline_are_kept_then_sent_exactly_once(page: Page):
     assert SymptomEntry.objects.count() == 1
 
 
-def _uuid(value: str | None):  # type: ignore[no-untyped-def]
+def _uuid(value: str | None):
     import uuid
 
     assert value
@@ -174,7 +174,7 @@ def test_logging_out_deletes_what_the_phone_kept(page: Page):
     expect(page.get_by_role("heading", name="Log in", exact=True)).to_be_visible()
 
 
-def tab_to(page: Page, target, presses: int = 15) -> None:  # type: ignore[no-untyped-def]
+def tab_to(page: Page, target, presses: int = 15) -> None:
     for _ in range(presses):
         page.keyboard.press("Tab")
         if target.evaluate("element => element === document.activeElement"):

@@ -32,7 +32,7 @@ def make_code(page: Page) -> str:
     return shown.inner_text()
 
 
-def test_the_other_parent_joins_with_a_code_made_in_the_app(page: Page, browser, live_server, request):  # type: ignore[no-untyped-def]
+def test_the_other_parent_joins_with_a_code_made_in_the_app(page: Page, browser, live_server, request):
     parent_a = UserFactory(role="caregiver", email="alex@example.com")
     parent_b = UserFactory(role="caregiver", email="bo@example.com")
     child = ProfileFactory(display_name="Noa", managed_by=[parent_a])
@@ -75,7 +75,7 @@ def test_the_other_parent_joins_with_a_code_made_in_the_app(page: Page, browser,
         expect(other.get_by_role("heading", name="Noa's diary")).to_be_focused()
         expect(other.get_by_role("status")).to_have_text("You now share Noa's diary.")
         expect(entry(other, "Ear infection")).to_have_count(1)
-        assert not other.errors  # type: ignore[attr-defined]
+        assert not other.errors
 
     assert set(child.managers.values_list("email", flat=True)) == {parent_a.email, parent_b.email}
     invitation.refresh_from_db()
@@ -102,7 +102,7 @@ def test_sharing_needs_a_connection_and_says_so(page: Page):
 
 
 @pytest.mark.parametrize("color_scheme", ["light", "dark"])
-def test_the_sharing_screens_meet_wcag_2_2_aa(browser, live_server, request, color_scheme):  # type: ignore[no-untyped-def]
+def test_the_sharing_screens_meet_wcag_2_2_aa(browser, live_server, request, color_scheme):
     require(AXE_SCRIPT.exists(), "run npm ci for axe-core")
     parent = UserFactory(role="caregiver")
     ProfileFactory(display_name="Pia", managed_by=[parent, UserFactory(role="caregiver")])

@@ -11,11 +11,11 @@ from accounts.services import ClinicianError, clinician_add
 class Command(BaseCommand):
     help = "Create a verified clinician account and add it to a care team (created if new)."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("--email", required=True)
         parser.add_argument("--team", required=True, help="care team name")
 
-    def handle(self, *args, email: str, team: str, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args, email: str, team: str, **options):
         password = os.environ.get("SIGMD_PASSWORD") or None
         if password is None and options.get("interactive", True) and os.isatty(0):
             password = getpass.getpass("Password for the clinician: ") or None
