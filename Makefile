@@ -42,5 +42,9 @@ lock:
 	uv pip compile pyproject.toml --python-version 3.11 -o requirements/base.lock
 	uv pip compile pyproject.toml --python-version 3.11 --extra dev -o requirements/dev.lock
 
+# The production shape (gunicorn, PostgreSQL, Redis, a Celery worker, wrk) beside its baselines;
+# then the in-process micro-benchmarks. Needs PostgreSQL and Redis running.
 bench: install
-	$(PY) bench/run.py
+	command -v wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq wrk postgresql-client)
+	$(PY) bench/prod.py
+	$(PY) bench/micro.py

@@ -1,0 +1,609 @@
+"""`make bench`: the production shape on this machine, measured beside its baselines.
+
+Starts gunicorn (3 workers) for the project and, for the same-run baseline, for a bare Django +
+DRF endpoint inserting the same row; a Celery worker (concurrency 2) on Redis; PostgreSQL.
+Seeds realistic data, drives load from wrk (a separate process), measures each row of issue 12's
+table together with its baseline, and prints one table (and writes it as JSON to
+var/bench.json). Needs PostgreSQL and Redis running and wrk installed; never run in tests.
+
+BENCH_PROFILES (default 100000) sets the size of the region-wide re-evaluation; BENCH_SECONDS
+(default 15) the length of each wrk run.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from contextlib import contextmanager, suppress
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+DB = "sigmd_bench"
+REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/12")
+PROFILES = int(os.environ.get("BENCH_PROFILES", "100000"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
+TEAM_SIZE = 5010
+PASSWORD = "bench-password-2026"  # noqa: S105 — a throwaway database
+TOTP_SECRET = "KNEWOTKEFVSGK3LPFVKE6VCQFUZDAMRW"  # noqa: S105
+
+ENV = {
+    **os.environ,
+    "DATABASE_URL": f"{PG}/{DB}",
+    "REDIS_URL": REDIS,
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "bench-only-" + "x" * 40,
+    "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+    "DJANGO_SECURE_SSL_REDIRECT": "0",
+    "DJANGO_HSTS_SECONDS": "0",
+    "SIGMD_THROTTLE_USER": "100000000/min",
+    "SIGMD_THROTTLE_ANON": "100000000/min",
+    "EMAIL_URL": "consolemail://",
+    "DJANGO_LOG_LEVEL": "WARNING",
+    "PYTHONPATH": str(ROOT),
+}
+os.environ.update(ENV)
+os.environ["DJANGO_SETTINGS_MODULE"] = "sigmd_portal.settings"
+PY = sys.executable
+RESULTS: list[dict] = []
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run(*args: str, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run(args, cwd=ROOT, env=ENV, check=True, **kw)  # noqa: S603
+
+
+def record(what: str, main: str, baseline: str, target: str, met: bool | None) -> None:
+    RESULTS.append({"what": what, "main": main, "baseline": baseline, "target": target, "met": met})
+    mark = {True: "met", False: "NOT met", None: "-"}[met]
+    print(f"  {what}: {main} | baseline {baseline} | target {target} | {mark}", flush=True)
+
+
+# --- processes ----------------------------------------------------------------------------
+
+
+class Services:
+    def __init__(self) -> None:
+        self.procs: list[subprocess.Popen] = []
+        self.app_port, self.bare_port = free_port(), free_port()
+        self.logs = ROOT / "var" / "bench-logs"
+        self.logs.mkdir(parents=True, exist_ok=True)
+
+    def start(self, name: str, args: list[str], env: dict | None = None) -> subprocess.Popen:
+        log = open(self.logs / f"{name}.log", "w")  # noqa: SIM115 — closed with the process
+        proc = subprocess.Popen(  # noqa: S603
+            args, cwd=ROOT, env=env or ENV, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        self.procs.append(proc)
+        return proc
+
+    def gunicorn(self, name: str, port: int, settings: str) -> None:
+        self.start(
+            name,
+            [
+                PY,
+                "-m",
+                "gunicorn",
+                "sigmd_portal.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "3",
+                "--log-level",
+                "warning",
+            ],
+            env={**ENV, "DJANGO_SETTINGS_MODULE": settings},
+        )
+        if not wait_for(
+            lambda: http_status("GET", port, "/healthz" if name == "app" else "/nope") in (200, 404)
+        ):
+            sys.exit(f"gunicorn ({name}) did not start: see {self.logs / (name + '.log')}")
+
+    def worker(self) -> None:
+        self.worker_proc = self.start(
+            "worker", [PY, "-m", "celery", "-A", "sigmd_portal", "worker", "--concurrency", "2",
+                       "--loglevel", "warning", "-Q", os.environ.get("BENCH_QUEUES", "celery")]
+        )  # fmt: skip
+        time.sleep(4)
+
+    def worker_rss_mb(self) -> float:
+        """Resident memory of the worker and its pool processes, in MB."""
+        pids = [str(self.worker_proc.pid)]
+        out = subprocess.run(["ps", "-o", "pid=", "--ppid", pids[0]], capture_output=True, text=True)  # noqa: S607, S603
+        pids += out.stdout.split()
+        total = 0
+        for pid in pids:
+            try:
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+            except FileNotFoundError:
+                pass
+        return total / 1024
+
+    def stop(self) -> None:
+        for proc in self.procs:
+            with suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGTERM)
+        for proc in self.procs:
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+
+
+def wait_for(check, timeout: float = 60, interval: float = 0.2) -> bool:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        try:
+            if check():
+                return True
+        except OSError:
+            pass
+        time.sleep(interval)
+    return False
+
+
+# --- a tiny HTTP client (keep-alive, one connection per thread) ----------------------------
+
+
+class Client:
+    def __init__(self, port: int, token: str | None = None) -> None:
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.token = token
+
+    def call(self, method: str, path: str, body=None, headers: dict | None = None):
+        h = {"Content-Type": "application/json", **(headers or {})}
+        if self.token:
+            h["X-Session-Token"] = self.token
+        self.conn.request(method, path, body=json.dumps(body) if body is not None else None, headers=h)
+        response = self.conn.getresponse()
+        data = response.read()
+        return response.status, (json.loads(data) if data and data[:1] in b"{[" else data), response
+
+
+def http_status(method: str, port: int, path: str) -> int:
+    return Client(port).call(method, path)[0]
+
+
+def totp_now(secret: str) -> str:
+    """RFC 6238, as an authenticator app computes it (SHA-1, 6 digits, 30 s)."""
+    key = base64.b32decode(secret)
+    digest = hmac.new(key, struct.pack(">Q", int(time.time()) // 30), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    code = (struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF) % 1_000_000
+    return f"{code:06d}"
+
+
+def login(port: int, email: str, *, totp: bool = False) -> str:
+    status, body, _ = Client(port).call(
+        "POST", "/_allauth/app/v1/auth/login", {"email": email, "password": PASSWORD}
+    )
+    token = body["meta"]["session_token"]
+    if status == 401 and totp:
+        c = Client(port, token)
+        status, body, _ = c.call(
+            "POST", "/_allauth/app/v1/auth/2fa/authenticate", {"code": totp_now(TOTP_SECRET)}
+        )
+        token = body.get("meta", {}).get("session_token", token)
+    assert status == 200, (status, body)
+    return token
+
+
+# --- load ----------------------------------------------------------------------------------
+
+
+def wrk(port: int, path: str, *, method: str = "POST", token: str = "", connections: int = 50) -> dict:
+    env = {**ENV, "BENCH_METHOD": method, "BENCH_TOKEN": token,
+           "BENCH_ONSET": (datetime.now(UTC).date() - timedelta(days=3)).isoformat()}  # fmt: skip
+    out = subprocess.run(  # noqa: S603
+        ["wrk", "-t2", f"-c{connections}", f"-d{SECONDS}s", "--timeout", "10s", "-s",  # noqa: S607
+         str(ROOT / "bench" / "load.lua"), f"http://127.0.0.1:{port}{path}"],
+        env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    if out.returncode:
+        raise RuntimeError(f"wrk failed: {out.stderr.strip() or out.stdout.strip()}")
+    line = next(x for x in out.stdout.splitlines() if x.startswith("BENCH "))
+    result = json.loads(line[6:])
+    result["rps"] = result["requests"] / result["seconds"]
+    return result
+
+
+def percentile(samples: list[float], p: float) -> float:
+    samples = sorted(samples)
+    return samples[min(len(samples) - 1, round(p / 100 * (len(samples) - 1)))]
+
+
+# --- the measurements ----------------------------------------------------------------------
+
+
+def outbox_pending(profile_ids=None) -> int:
+    from diary.models import EvaluationRequest
+
+    rows = EvaluationRequest.objects.filter(processed_at__isnull=True)
+    if profile_ids is not None:
+        rows = rows.filter(profile_id__in=profile_ids)
+    return rows.count()
+
+
+def wait_drained(profile_ids=None, timeout: float = 120) -> float | None:
+    start = time.monotonic()
+    if wait_for(lambda: outbox_pending(profile_ids) == 0, timeout=timeout, interval=0.25):
+        return time.monotonic() - start
+    return None
+
+
+def bench_create(svc: Services, world: dict) -> None:
+    bare = wrk(svc.bare_port, f"/bare/{world['write_profile']}/infections/")
+    app = wrk(svc.app_port, f"/api/v1/profiles/{world['write_profile']}/infections/", token=world["token"])
+    ratio = app["rps"] / bare["rps"]
+    record("diary create, worker live: req/s", f"{app['rps']:.1f} (non-2xx {app['non2xx']})",
+           f"{bare['rps']:.1f} (bare DRF)", "≥ 0.5 × baseline", ratio >= 0.5)  # fmt: skip
+    record("diary create: p99 latency", f"{app['p99_ms']:.0f} ms", f"{bare['p99_ms']:.0f} ms",
+           "≤ 2 × baseline p99", app["p99_ms"] <= 2 * bare["p99_ms"])  # fmt: skip
+    time.sleep(30)  # the worker catches up; what is still pending now waits for the sweep
+    left = outbox_pending([world["write_profile"]])
+    world["left_under_load"] = left
+
+
+def bench_backlog(svc: Services, world: dict) -> None:
+    """8 phones replay a night's backlog at once into one profile: 600 entries."""
+    pid, token = world["backlog_profile"], world["token"]
+    today = datetime.now(UTC).date()
+
+    def phone(n: int) -> None:
+        c = Client(svc.app_port, token)
+        for i in range(75):
+            body = {"id": str(uuid.uuid4()), "kind": "upper_respiratory",
+                    "onset": str(today - timedelta(days=(n * 75 + i) % 300)), "severity": "mild"}  # fmt: skip
+            c.call("POST", f"/api/v1/profiles/{pid}/infections/", body)
+
+    threads = [threading.Thread(target=phone, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    time.sleep(30)
+    left = outbox_pending([pid])
+    record("evaluations left for the beat sweep", f"{left} of 600 (8-parallel backlog); "
+           f"{world['left_under_load']} after the create load", "-", "0", left == 0 and world["left_under_load"] == 0)  # fmt: skip
+
+
+def bench_summary_queries(world: dict) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.test import APIClient
+
+    from accounts.models import User
+
+    client = APIClient()
+    client.force_authenticate(User.objects.get(email=world["email"]))
+    counts = []
+    for pid in (world["list_profile"], world["write_profile"]):
+        with CaptureQueriesContext(connection) as ctx:
+            status = client.get(f"/api/v1/profiles/{pid}/summary").status_code
+        assert status == 200, status
+        counts.append(len(ctx.captured_queries))
+    record("summary: SQL queries per request", f"{counts[0]} (365 entries) / {counts[1]} (thousands)", "-",
+           "≤ 6, constant", max(counts) <= 6 and counts[0] == counts[1])  # fmt: skip
+
+
+def bench_list(svc: Services, world: dict) -> None:
+    result = wrk(svc.app_port, f"/api/v1/profiles/{world['list_profile']}/symptoms/", method="GET",
+                 token=world["token"], connections=10)  # fmt: skip
+    _status, body, _ = Client(svc.app_port, world["token"]).call(
+        "GET", f"/api/v1/profiles/{world['list_profile']}/symptoms/"
+    )
+    shape = "paginated" if isinstance(body, dict) and "results" in body else f"unpaginated ({len(body)} rows)"
+    record("symptoms list, a year of entries (365): p99", f"{result['p99_ms']:.0f} ms, {shape}", "-",
+           "paginated; p99 < 50 ms", shape == "paginated" and result["p99_ms"] < 50)  # fmt: skip
+
+
+def threshold_put(svc: Services, world: dict, team_id: str, count: int) -> tuple[float, int]:
+    c = Client(svc.app_port, world["clinician_token"])
+    status, rules, _ = c.call("GET", f"/api/v1/care-teams/{team_id}/rules/")
+    assert status == 200, (status, rules)
+
+    def band(b: dict, count: int | None) -> dict:
+        return {"threshold": count or b["threshold"], "window_days": b["window_days"]}
+
+    body = {
+        "rules": [
+            {
+                "rule": r["rule"],
+                "enabled": r["enabled"],
+                "child": band(r["child"], count if r["rule"] == "recurrent_ear_infections" else None),
+                "adult": band(r["adult"], None),
+            }
+            for r in rules["rules"]
+        ]
+    }
+    start = time.perf_counter()
+    status, _answer, _ = c.call("PUT", f"/api/v1/care-teams/{team_id}/rules/", body)
+    return (time.perf_counter() - start) * 1000, status
+
+
+def expected_ear_alerts(profile_ids: list, count: int) -> int:
+    """How many recurrent_ear_infections alerts the new child threshold must raise (adults keep theirs)."""
+    from dateutil.relativedelta import relativedelta
+    from django.db.models import Count, Q
+    from django.utils import timezone
+
+    from care import rules
+    from diary.models import Profile
+
+    today = timezone.localdate()
+    since = today - timedelta(days=364)
+    adult = rules.default_settings()["recurrent_ear_infections"][rules.ADULT].count
+    rows = Profile.objects.filter(pk__in=profile_ids).annotate(
+        ears=Count("infectionepisodes", filter=Q(infectionepisodes__kind="otitis_media",
+                                                 infectionepisodes__onset__gte=since))
+    ).values_list("date_of_birth", "ears")  # fmt: skip
+    return sum(1 for dob, ears in rows if ears >= (count if relativedelta(today, dob).years < 18 else adult))
+
+
+def threshold_change(svc: Services, world: dict, team_id: str, *, timeout: float) -> dict:
+    """PUT a lower child ear-infection threshold; time the request, then the wait until every
+    alert it must raise exists (whatever route the evaluation takes: outbox rows or batches)."""
+    from care.models import Alert
+    from diary.models import CareLink
+
+    ids = list(CareLink.objects.filter(team_id=team_id).values_list("profile_id", flat=True))
+    expected = expected_ear_alerts(ids, 1)
+    ms, status = threshold_put(svc, world, team_id, 1)
+    start = time.monotonic()
+    alerts = Alert.objects.filter(team_id=team_id, rule="recurrent_ear_infections")
+    done = wait_for(lambda: alerts.count() >= expected, timeout=timeout, interval=0.5)
+    return {"profiles": len(ids), "ms": ms, "status": status, "expected": expected, "raised": alerts.count(),
+            "took": time.monotonic() - start if done else None}  # fmt: skip
+
+
+def describe(r: dict, timeout: float) -> str:
+    done = f"all {r['expected']:,} alerts after {r['took']:.1f} s" if r["took"] is not None else (
+        f"{r['raised']:,} of {r['expected']:,} alerts after {timeout:.0f} s")  # fmt: skip
+    return f"PUT {r['ms']:.0f} ms ({r['status']}); {done}"
+
+
+def bench_threshold_change(svc: Services, world: dict) -> None:
+    r = threshold_change(svc, world, world["team_id"], timeout=180)
+    record(f"team threshold change, {r['profiles']:,} linked profiles", describe(r, 180), "-",
+           "PUT < 200 ms; all evaluated < 10 s",
+           r["status"] == 200 and r["ms"] < 200 and r["took"] is not None and r["took"] < 10)  # fmt: skip
+
+
+def bench_region(svc: Services, world: dict) -> None:
+    peak = [svc.worker_rss_mb()]
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.is_set():
+            peak.append(svc.worker_rss_mb())
+            time.sleep(0.5)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    try:
+        r = threshold_change(svc, world, world["region_team_id"], timeout=600)
+    finally:
+        stop.set()
+        sampler.join()
+    record(f"re-evaluating {r['profiles']:,} profiles ({PROFILES * 50:,} entries), 1 worker × 2",
+           f"{describe(r, 600)}; worker peak {max(peak):.0f} MB", "-", "< 60 s and < 500 MB",
+           r["took"] is not None and r["took"] < 60 and max(peak) < 500)  # fmt: skip
+
+
+def bench_static(svc: Services) -> None:
+    import re
+
+    c = Client(svc.app_port)
+    _status, html, _ = c.call("GET", "/app/")
+    html = html.decode() if isinstance(html, bytes) else str(html)
+    assets = re.findall(r'(?:src|href)="(/static/[^"]+)"', html)
+    hashed = [a for a in assets if re.search(r"\.[0-9a-f]{12}\.\w+$", a)]
+    caching = ""
+    if assets:
+        _, _, response = c.call("GET", assets[0])
+        caching = response.getheader("Cache-Control") or ""
+    _, _, learn = c.call("GET", "/learn/", headers={"Accept-Encoding": "gzip, br"})
+    compressed = learn.getheader("Content-Encoding") or "none"
+    record("/app/ static files", f"{len(hashed)} of {len(assets)} hashed; '{caching}'; /learn/ encoding {compressed}",
+           "-", "hashed names, immutable, compressed HTML",
+           bool(assets) and len(hashed) == len(assets) and "immutable" in caching and compressed != "none")  # fmt: skip
+
+
+def bench_alert_latency(svc: Services, world: dict) -> None:
+    from django.core.cache import cache
+
+    from care.models import Delivery
+    from sigmd_portal.tasks import HEARTBEAT_KEY, record_worker_heartbeat
+
+    noop = []
+    for _ in range(30):
+        cache.delete(HEARTBEAT_KEY)
+        start = time.perf_counter()
+        record_worker_heartbeat.delay()
+        wait_for(lambda: cache.get(HEARTBEAT_KEY) is not None, timeout=10, interval=0.002)
+        noop.append((time.perf_counter() - start) * 1000)
+    latencies = []
+    c = Client(svc.app_port, world["token"])
+    for pid in world["alert_profiles"]:
+        body = {"id": str(uuid.uuid4()), "recorded_at": datetime.now(UTC).isoformat(),
+                "symptoms": ["stiff_neck"], "temperature_c": "38.5", "severity": 7}  # fmt: skip
+        sent = datetime.now(UTC)
+        status, _, _ = c.call("POST", f"/api/v1/profiles/{pid}/symptoms/", body)
+        assert status == 201, status
+        ok = wait_for(lambda pid=pid: Delivery.objects.filter(alert__profile_id=pid, sent_at__isnull=False).exists(),
+                      timeout=30, interval=0.005)  # fmt: skip
+        if ok:
+            first = Delivery.objects.filter(alert__profile_id=pid).order_by("sent_at").first()
+            latencies.append((first.sent_at - sent).total_seconds() * 1000)
+    p95 = percentile(latencies, 95) if latencies else float("inf")
+    record("alert latency, POST → e-mail sent", f"p95 {p95:.0f} ms ({len(latencies)} of {len(world['alert_profiles'])})",
+           f"no-op Celery round trip p95 {percentile(noop, 95):.0f} ms", "p95 < 250 ms", p95 < 250)  # fmt: skip
+
+
+def bench_replay(svc: Services, world: dict) -> None:
+    from diary.models import InfectionEpisode
+
+    pid = world["replay_profile"]
+    c = Client(svc.app_port, world["token"])
+    today = datetime.now(UTC).date()
+    bodies = [{"id": str(uuid.uuid4()), "kind": "upper_respiratory", "onset": str(today - timedelta(days=i)),
+               "severity": "mild"} for i in range(100)]  # fmt: skip
+    start = time.perf_counter()
+    statuses = [c.call("POST", f"/api/v1/profiles/{pid}/infections/", b)[0] for b in bodies + bodies]
+    seconds = time.perf_counter() - start
+    rows = InfectionEpisode.objects.filter(profile_id=pid).count()
+    ok = statuses.count(201) == 100 and statuses.count(200) == 100
+    record("offline backlog replay, 200 entries (100 replays), sequential",
+           f"{seconds:.2f} s, {rows - 100} duplicates, statuses ok: {ok}", "-", "< 3 s, 0 duplicates",
+           seconds < 3 and rows == 100 and ok)  # fmt: skip
+
+
+# --- the world -------------------------------------------------------------------------------
+
+
+def build_world() -> dict:
+    from allauth.account.models import EmailAddress
+    from django.utils import timezone
+
+    from accounts.models import CareTeam, CareTeamMember, User
+    from bench import seed
+    from diary.models import ProfileManager
+
+    today = timezone.localdate()
+    email = "bench-parent@example.org"
+    parent = User.objects.create_user(
+        email=email, password=PASSWORD, role="caregiver", display_name="Bench Parent"
+    )
+    EmailAddress.objects.create(user=parent, email=email, verified=True, primary=True)
+    clinician = User.objects.create_user(email="bench-dr@example.org", password=PASSWORD, role="clinician",
+                                         display_name="Dr Bench")  # fmt: skip
+    EmailAddress.objects.create(user=clinician, email=clinician.email, verified=True, primary=True)
+    activate_totp(clinician)
+    team = CareTeam.objects.create(name="Bench Team")
+    region = CareTeam.objects.create(name="Bench Region")
+    CareTeamMember.objects.create(team=team, user=clinician)
+    CareTeamMember.objects.create(team=region, user=clinician)
+
+    started = time.perf_counter()
+    region_ids = seed.seed_profiles(PROFILES, today=today)
+    print(
+        f"  seeded {PROFILES:,} profiles, {PROFILES * 50:,} entries in {time.perf_counter() - started:.0f} s",
+        flush=True,
+    )
+    seed.link_all(region, region_ids)
+    team_ids = seed.seed_profiles(TEAM_SIZE, today=today, seed=7)
+    seed.link_all(team, team_ids)
+    own = seed.seed_profiles(4 + 30, today=today, seed=11, entries=0)
+    write_profile, backlog_profile, replay_profile, list_profile = own[:4]
+    alert_profiles = own[4:]
+    seed.link_all(team, alert_profiles)
+    for pid in own:
+        ProfileManager.objects.create(profile_id=pid, user=parent)
+    # A year of symptom entries, one a day, on the list profile.
+    from diary.models import SymptomEntry
+
+    seed.copy_rows(SymptomEntry, ({"id": uuid.uuid4(), "profile_id": list_profile,
+                                   "recorded_at": datetime.now(UTC) - timedelta(days=d), "symptoms": ["cough"],
+                                   "severity": 2} for d in range(365)))  # fmt: skip
+    return {
+        "email": email, "team_id": str(team.pk), "region_team_id": str(region.pk),
+        "write_profile": str(write_profile), "backlog_profile": str(backlog_profile),
+        "replay_profile": str(replay_profile), "list_profile": str(list_profile),
+        "alert_profiles": [str(p) for p in alert_profiles],
+    }  # fmt: skip
+
+
+def activate_totp(user) -> None:
+    """The clinician's authenticator, as the demo loader sets one up."""
+    try:
+        from accounts.mfa import totp_activate  # type: ignore[attr-defined]
+
+        totp_activate(user, TOTP_SECRET)
+    except ImportError:
+        from allauth.mfa.totp.internal.auth import TOTP
+
+        TOTP.activate(user, TOTP_SECRET)
+
+
+def prepare_database() -> None:
+    for sql in (f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)", f"CREATE DATABASE {DB}"):
+        run("psql", PG + "/postgres", "-q", "-c", sql)
+    run(PY, "manage.py", "migrate", "--noinput", stdout=subprocess.DEVNULL)
+    run(PY, "manage.py", "collectstatic", "--noinput", stdout=subprocess.DEVNULL)
+    run(PY, "manage.py", "sync_education", stdout=subprocess.DEVNULL)
+    import redis
+
+    redis.Redis.from_url(REDIS).flushdb()
+
+
+@contextmanager
+def services():
+    svc = Services()
+    try:
+        svc.gunicorn("app", svc.app_port, "sigmd_portal.settings")
+        svc.gunicorn("bare", svc.bare_port, "bench.baseline_settings")
+        svc.worker()
+        yield svc
+    finally:
+        svc.stop()
+
+
+def main() -> None:
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped"))  # so the services are stopped too
+    for tool in ("wrk", "psql"):
+        if not shutil.which(tool):
+            sys.exit(f"make bench needs {tool} (apt-get install wrk postgresql-client)")
+    print(f"SIgMD Portal benchmark, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, "
+          f"Python {sys.version.split()[0]}", flush=True)  # fmt: skip
+    prepare_database()
+    import django
+
+    django.setup()
+    world = build_world()
+    with services() as svc:
+        world["token"] = login(svc.app_port, world["email"])
+        world["clinician_token"] = login(svc.app_port, "bench-dr@example.org", totp=True)
+        for step in (bench_create, bench_backlog, bench_list, bench_replay, bench_alert_latency,
+                     bench_threshold_change, bench_region):  # fmt: skip
+            try:
+                step(svc, world)
+            except Exception as exc:  # a failed measurement is a row that says so, not a lost table
+                record(step.__name__, f"failed: {type(exc).__name__}: {exc}", "-", "-", False)
+        bench_static(svc)
+    bench_summary_queries(world)
+    print("\n| what | main | same-run baseline | target | met |\n|---|---|---|---|---|")
+    for r in RESULTS:
+        print(
+            f"| {r['what']} | {r['main']} | {r['baseline']} | {r['target']} | {'yes' if r['met'] else 'no'} |"
+        )
+    out = ROOT / "var" / "bench.json"
+    out.write_text(
+        json.dumps({"at": datetime.now(UTC).isoformat(), "cores": os.cpu_count(), "rows": RESULTS}, indent=2)
+    )
+    print(f"\n(also written to {out.relative_to(ROOT)})")
+
+
+if __name__ == "__main__":
+    main()
