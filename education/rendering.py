@@ -17,9 +17,7 @@ from markdown_it.token import Token
 EMERGENCY_NUMBERS = ("999", "112", "911")
 
 # A number standing alone: not part of a longer number, a code such as NG112, or a decimal.
-_EMERGENCY_NUMBER = re.compile(
-    r"(?<![\w.,/-])(" + "|".join(EMERGENCY_NUMBERS) + r")(?![\w/-]|[.,]\d)"
-)
+_EMERGENCY_NUMBER = re.compile(r"(?<![\w.,/-])(" + "|".join(EMERGENCY_NUMBERS) + r")(?![\w/-]|[.,]\d)")
 
 
 def _link_emergency_numbers(state: StateCore) -> None:

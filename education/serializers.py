@@ -10,7 +10,6 @@ from sigmd_portal.api import StrictSerializer
 
 from .models import Article, Audience
 
-
 DEFAULT_ORDER = 100
 
 
@@ -62,7 +61,9 @@ class FrontMatterSerializer(StrictSerializer):
         today = self.context["today"]
         if next_review < today:
             raise serializers.ValidationError(
-                {"next_review": f"the review was due on {next_review}: review the article, then set new dates"}
+                {
+                    "next_review": f"the review was due on {next_review}: review the article, then set new dates"
+                }
             )
         return attrs
 
@@ -95,7 +96,16 @@ class ArticleListSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Article
-        fields = ["slug", "title", "summary", "audience", "topics", "reviewed_on", "reviewed_by", "next_review"]
+        fields = [
+            "slug",
+            "title",
+            "summary",
+            "audience",
+            "topics",
+            "reviewed_on",
+            "reviewed_by",
+            "next_review",
+        ]
         read_only_fields = fields
 
 
