@@ -89,7 +89,7 @@ def test_an_article_page_shows_who_reviewed_it_and_when_the_next_review_is_due(b
     article = Article.objects.get(slug="vaccine-responses")
     html = page(browser, "/learn/vaccine-responses/")
     meta = re.search(r'<p class="meta">.*?</p>', html, re.S).group(0)
-    assert f"reviewer: {article.reviewed_by}" in meta
+    assert f"Reviewer: {article.reviewed_by}" in meta
     due = article.next_review
     assert f'Next review due by <time datetime="{due:%Y-%m-%d}">{due.day} {due:%B %Y}</time>' in meta
 
@@ -115,6 +115,13 @@ def test_an_article_page_has_breadcrumbs_and_related_articles(browser, articles)
     related = related_articles(article)
     assert related, "vaccines shares topics with other articles"
     assert {other.slug for other in related} <= linked_slugs(html)
+
+
+def test_the_urgent_care_page_does_not_send_readers_to_itself(browser, articles):
+    html = page(browser, f"/learn/{URGENT_CARE_SLUG}/")
+    notice = re.search(r'<section class="urgent-care".*?</section>', html, re.S).group(0)
+    assert "This is not medical advice" in notice
+    assert f'href="/learn/{URGENT_CARE_SLUG}/"' not in notice
 
 
 @pytest.mark.parametrize("path", ["/learn/", "/learn/?q=vaccine", "/learn/vaccines/"])
