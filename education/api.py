@@ -26,7 +26,10 @@ class PublicEducationApi:
 @extend_schema(
     tags=["education"],
     summary="List published articles",
-    description="Sorted by title, or best match first when searching." + CACHING_NOTE,
+    description=(
+        "In reading order (the urgent-care article first, then by title), or best match first"
+        " when searching." + CACHING_NOTE
+    ),
     parameters=[ArticleFilterSerializer],
     responses={200: ArticleListSerializer(many=True), 304: NOT_MODIFIED},
 )

@@ -9,22 +9,20 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import frontmatter
-import nh3
 import yaml
+from django.utils import timezone
 from frontmatter.default_handlers import YAMLHandler
-from markdown_it import MarkdownIt
 
+from .rendering import render_markdown
 from .serializers import FrontMatterSerializer
 
 DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent / "content"
-
-# "js-default" has raw HTML off: HTML typed into a file is shown as text, never run.
-_markdown = MarkdownIt("js-default")
 
 
 class ArticleFileError(ValueError):
@@ -36,11 +34,6 @@ class _TextOnlyYAMLHandler(YAMLHandler):
     # which names the field, instead of failing inside the YAML parser.
     def load(self, fm: str, **kwargs: Any) -> Any:
         return yaml.load(fm, Loader=yaml.BaseLoader)  # noqa: S506 — BaseLoader builds no objects
-
-
-def render_markdown(text: str) -> str:
-    # nh3 reduces whatever the renderer emits to an allow-list of tags and attributes.
-    return nh3.clean(_markdown.render(text))
 
 
 @dataclass(frozen=True)
@@ -59,12 +52,16 @@ class ArticleFile:
         return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def read_article_file(path: Path) -> ArticleFile:
+def read_article_file(path: Path, *, today: date | None = None) -> ArticleFile:
+    """One file, validated; `today` (default: the local date) decides if its review is overdue."""
     try:
         post = frontmatter.load(path, handler=_TextOnlyYAMLHandler())
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise ArticleFileError(f"{path}: cannot be read: {error}") from None
-    front_matter = FrontMatterSerializer(data=post.metadata, context={"file_stem": path.stem})
+    front_matter = FrontMatterSerializer(
+        data=post.metadata,
+        context={"file_stem": path.stem, "today": today or timezone.localdate()},
+    )
     if not front_matter.is_valid():
         problems = [f"{path}: {field}: {message}" for field, message in _flat(front_matter.errors)]
         raise ArticleFileError("\n".join(problems))
@@ -75,7 +72,7 @@ def read_article_file(path: Path) -> ArticleFile:
     )
 
 
-def read_article_folder(folder: Path) -> list[ArticleFile]:
+def read_article_folder(folder: Path, *, today: date | None = None) -> list[ArticleFile]:
     """Every *.md file of the folder, or one error naming every bad file and field."""
     paths = sorted(folder.glob("*.md"))
     if not paths:
@@ -84,7 +81,7 @@ def read_article_folder(folder: Path) -> list[ArticleFile]:
     articles, problems = [], []
     for path in paths:
         try:
-            articles.append(read_article_file(path))
+            articles.append(read_article_file(path, today=today))
         except ArticleFileError as error:
             problems.append(str(error))
     if problems:

@@ -27,6 +27,10 @@ class Article(models.Model):
     # Infection kinds and symptom codes of the diary that this article helps with.
     related_kinds = models.JSONField(default=list)
     reviewed_on = models.DateField()
+    reviewed_by = models.CharField(max_length=200)  # a role, e.g. "paediatric immunologist"
+    next_review = models.DateField()  # at most 12 months after reviewed_on; sync refuses it once passed
+    # Reading order: lower first, then by title. The urgent-care article comes first.
+    order = models.PositiveSmallIntegerField(default=100)
     # A file removed from the folder unpublishes its article rather than deleting it.
     published = models.BooleanField(default=True)
     # Hash of everything stored above, so a sync can tell an unchanged file at a glance.
@@ -34,7 +38,7 @@ class Article(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["title"]
+        ordering = ["order", "title"]
 
     def __str__(self) -> str:
         return self.title

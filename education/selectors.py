@@ -27,7 +27,10 @@ def published_slugs() -> set[str]:
 def article_list(
     *, topic: str | None = None, audience: str | None = None, q: str | None = None
 ) -> QuerySet[Article]:
-    """Published articles, by title; blank filters are ignored; a search ranks best first."""
+    """Published articles in reading order (urgent care first); a search ranks best first.
+
+    Blank filters are ignored.
+    """
     articles = published_articles()
     if topic:
         articles = articles.filter(_list_holds("topics", topic))
@@ -45,7 +48,7 @@ def related_articles(article: Article, *, limit: int = 3) -> list[Article]:
     shares_a_topic = reduce(operator.or_, (_list_holds("topics", t) for t in article.topics))
     candidates = published_articles().filter(shares_a_topic).exclude(pk=article.pk)
     topics = set(article.topics)
-    # sorted() is stable, so articles sharing as many topics stay in title order.
+    # sorted() is stable, so articles sharing as many topics stay in reading order.
     return sorted(candidates, key=lambda other: -len(topics & set(other.topics)))[:limit]
 
 

@@ -1,10 +1,16 @@
 """Shapes of an article: as written in a file's front matter, as filtered, as served."""
 
+from datetime import date
+from typing import Any
+from urllib.parse import urlsplit
+
 from rest_framework import serializers
 
 from sigmd_portal.api import StrictSerializer
 
 from .models import Article, Audience
+
+DEFAULT_ORDER = 100
 
 
 class ArticleSourceSerializer(StrictSerializer):
@@ -12,6 +18,12 @@ class ArticleSourceSerializer(StrictSerializer):
 
     title = serializers.CharField(max_length=300)
     url = serializers.URLField()
+
+    def validate_url(self, url: str) -> str:
+        # A site's front page cannot show that it supports a claim; the page that does can.
+        if not urlsplit(url).path.strip("/"):
+            raise serializers.ValidationError("link to the page that supports the article, not a home page")
+        return url
 
 
 class FrontMatterSerializer(StrictSerializer):
@@ -26,6 +38,11 @@ class FrontMatterSerializer(StrictSerializer):
     topics = serializers.ListField(child=serializers.SlugField(), allow_empty=False)
     related_kinds = serializers.ListField(child=serializers.SlugField(), default=list)
     reviewed_on = serializers.DateField()
+    # A role ("clinical content reviewer (immunology)"), never a person the project cannot vouch for.
+    reviewed_by = serializers.CharField(max_length=200)
+    next_review = serializers.DateField()
+    # Reading order on /learn/ and in the API: lower first; the urgent-care article is 0.
+    order = serializers.IntegerField(min_value=0, max_value=1000, default=DEFAULT_ORDER)
     sources = ArticleSourceSerializer(many=True, allow_empty=False)
 
     def validate_slug(self, slug: str) -> str:
@@ -33,6 +50,29 @@ class FrontMatterSerializer(StrictSerializer):
         if slug != expected:
             raise serializers.ValidationError(f"must match the file name ({expected!r})")
         return slug
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        reviewed_on, next_review = attrs["reviewed_on"], attrs["next_review"]
+        latest = twelve_months_after(reviewed_on)
+        if not reviewed_on < next_review <= latest:
+            raise serializers.ValidationError(
+                {"next_review": f"must be after reviewed_on and at most 12 months later (by {latest})"}
+            )
+        today = self.context["today"]
+        if next_review < today:
+            raise serializers.ValidationError(
+                {
+                    "next_review": f"the review was due on {next_review}: review the article, then set new dates"
+                }
+            )
+        return attrs
+
+
+def twelve_months_after(day: date) -> date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
 
 
 class ArticleFilterSerializer(serializers.Serializer):
@@ -56,7 +96,16 @@ class ArticleListSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Article
-        fields = ["slug", "title", "summary", "audience", "topics", "reviewed_on"]
+        fields = [
+            "slug",
+            "title",
+            "summary",
+            "audience",
+            "topics",
+            "reviewed_on",
+            "reviewed_by",
+            "next_review",
+        ]
         read_only_fields = fields
 
 
@@ -78,6 +127,8 @@ class ArticleDetailSerializer(ArticleListSerializer):
             "topics",
             "sources",
             "reviewed_on",
+            "reviewed_by",
+            "next_review",
             "related_kinds",
         ]
         read_only_fields = fields

@@ -25,7 +25,13 @@ def topic_label(slug: str) -> str:
     return slug.replace("-", " ").capitalize()
 
 
-@register.inclusion_tag("education/_urgent_care.html")
-def urgent_care_notice() -> dict[str, str]:
-    """The "not medical advice" box: every education page says when to get help at once."""
+@register.inclusion_tag("education/_urgent_care.html", takes_context=True)
+def urgent_care_notice(context: template.Context) -> dict[str, str]:
+    """The "not medical advice" box: every education page says when to get help at once.
+
+    It links to the full urgent-care article, except on that article itself.
+    """
+    article = context.get("article")
+    if getattr(article, "slug", None) == URGENT_CARE_SLUG:
+        return {"urgent_care_url": ""}
     return {"urgent_care_url": reverse("learn:article", args=[URGENT_CARE_SLUG])}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from datetime import UTC, datetime, timedelta
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -13,14 +14,19 @@ from django.core.management import call_command
 
 from education.article_files import DEFAULT_CONTENT_DIR
 
-# A complete, valid front matter that tests change one field at a time.
+TODAY = datetime.now(UTC).date()
+
+# A complete, valid front matter that tests change one field at a time: reviewed a month
+# ago, next review due in ten months, whenever the tests run.
 VALID_FRONT_MATTER: dict[str, Any] = {
     "title": "A test article",
     "summary": "What a test article is about.",
     "audience": ["patients"],
     "topics": ["testing"],
     "related_kinds": ["fever"],
-    "reviewed_on": "2026-01-15",
+    "reviewed_on": (TODAY - timedelta(days=30)).isoformat(),
+    "reviewed_by": "clinical content reviewer (immunology)",
+    "next_review": (TODAY + timedelta(days=300)).isoformat(),
     "sources": [{"title": "A trustworthy source", "url": "https://example.org/source"}],
 }
 

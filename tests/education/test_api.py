@@ -3,14 +3,14 @@
 import pytest
 
 from education.models import Article
-from education.selectors import published_slugs
+from education.selectors import URGENT_CARE_SLUG, published_slugs
 
 from .conftest import sync
 
 pytestmark = pytest.mark.django_db
 
 ARTICLES = "/api/v1/education/articles/"
-LIST_FIELDS = {"slug", "title", "summary", "audience", "topics", "reviewed_on"}
+LIST_FIELDS = {"slug", "title", "summary", "audience", "topics", "reviewed_on", "reviewed_by", "next_review"}
 DETAIL_FIELDS = {*LIST_FIELDS, "body_html", "sources", "related_kinds"}
 
 
@@ -23,6 +23,15 @@ def test_the_list_shows_every_published_article_in_brief(api, articles):
     response = api.get(ARTICLES)
     assert slugs(response) == published_slugs()
     assert all(set(article) == LIST_FIELDS for article in response.json())
+
+
+def test_the_urgent_care_article_comes_first_then_reading_order(api, articles):
+    response = api.get(ARTICLES)
+    assert response.status_code == 200
+    listed = [article["slug"] for article in response.json()]
+    assert listed[0] == URGENT_CARE_SLUG
+    in_order = Article.objects.order_by("order", "title").values_list("slug", flat=True)
+    assert listed == list(in_order)
 
 
 def test_it_filters_by_topic(api, articles):
@@ -59,6 +68,8 @@ def test_an_article_has_exactly_the_documented_fields(api, articles):
     assert set(body) == DETAIL_FIELDS
     article = Article.objects.get(slug="vaccines")
     assert body["reviewed_on"] == article.reviewed_on.isoformat()
+    assert body["reviewed_by"] == article.reviewed_by
+    assert body["next_review"] == article.next_review.isoformat()
     assert body["sources"] == article.sources
     assert body["body_html"].startswith("<")
 

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from education.models import Article
-from education.selectors import published_slugs, related_articles
+from education.selectors import URGENT_CARE_SLUG, published_slugs, related_articles
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +31,19 @@ def test_learn_lists_every_published_article(browser, articles):
     assert linked_slugs(html) >= published_slugs()
     for article in Article.objects.all():
         assert article.title in html
+
+
+def test_the_urgent_care_article_is_the_first_article_listed(browser, articles):
+    html = page(browser, "/learn/")
+    results = html[html.index('<section class="results"') :]
+    listed = re.findall(r'<h3><a href="/learn/([a-z0-9-]+)/">', results)
+    assert listed[0] == URGENT_CARE_SLUG
+    assert listed == list(Article.objects.order_by("order", "title").values_list("slug", flat=True))
+
+
+def test_what_to_do_now_comes_before_the_list_on_learn(browser, articles):
+    html = page(browser, "/learn/")
+    assert html.index('<section class="urgent-care"') < html.index('<section class="results"')
 
 
 def test_browsing_by_topic_follows_a_plain_link(browser, articles):
@@ -72,6 +85,15 @@ def test_an_unknown_audience_is_explained_not_crashed_on(browser, articles):
     assert "not a valid choice" in response.content.decode()
 
 
+def test_an_article_page_shows_who_reviewed_it_and_when_the_next_review_is_due(browser, articles):
+    article = Article.objects.get(slug="vaccine-responses")
+    html = page(browser, "/learn/vaccine-responses/")
+    meta = re.search(r'<p class="meta">.*?</p>', html, re.S).group(0)
+    assert f"Reviewer: {article.reviewed_by}" in meta
+    due = article.next_review
+    assert f'Next review due by <time datetime="{due:%Y-%m-%d}">{due.day} {due:%B %Y}</time>' in meta
+
+
 def test_an_article_page_shows_its_body_sources_and_review_date(browser, articles):
     article = Article.objects.get(slug="vaccines")
     html = page(browser, "/learn/vaccines/")
@@ -95,12 +117,19 @@ def test_an_article_page_has_breadcrumbs_and_related_articles(browser, articles)
     assert {other.slug for other in related} <= linked_slugs(html)
 
 
+def test_the_urgent_care_page_does_not_send_readers_to_itself(browser, articles):
+    html = page(browser, f"/learn/{URGENT_CARE_SLUG}/")
+    notice = re.search(r'<section class="urgent-care".*?</section>', html, re.S).group(0)
+    assert "This is not medical advice" in notice
+    assert f'href="/learn/{URGENT_CARE_SLUG}/"' not in notice
+
+
 @pytest.mark.parametrize("path", ["/learn/", "/learn/?q=vaccine", "/learn/vaccines/"])
 def test_every_page_says_it_is_not_medical_advice_and_when_to_call_for_help(browser, articles, path):
     html = page(browser, path)
     notice = re.search(r'<section class="urgent-care".*?</section>', html, re.S).group(0)
     assert "This is not medical advice" in notice
-    assert all(number in notice for number in ("999", "112", "911"))
+    assert all(f'<a href="tel:{number}">{number}</a>' in notice for number in ("999", "112", "911"))
     assert "press a glass" in notice and "blue lips" in notice
     assert 'href="/learn/when-to-seek-urgent-care/"' in notice
 

@@ -1,15 +1,18 @@
 """`manage.py sync_education`: the files in the repo are the truth, and a rerun is harmless."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import frontmatter
 import pytest
+import time_machine
 from django.core.management import CommandError
 
+from education.article_files import read_article_folder
 from education.models import Article
 from education.selectors import published_slugs
 
-from .conftest import sync, write_article
+from .conftest import TODAY, sync, write_article
 
 pytestmark = pytest.mark.django_db
 
@@ -94,6 +97,15 @@ def test_raw_html_in_markdown_is_shown_as_text_never_run(content_dir):
         ({"reviewed_on": "2026-13-45"}, "reviewed_on"),
         ({"slug": "not-the-file-name"}, "slug"),
         ({"sumary": "a typo"}, "sumary"),
+        ({"reviewed_by": None}, "reviewed_by"),
+        ({"reviewed_by": ""}, "reviewed_by"),
+        ({"next_review": None}, "next_review"),
+        ({"order": "first"}, "order"),
+        ({"sources": [{"title": "A home page", "url": "https://www.aaaai.org/"}]}, "sources[0].url"),
+        ({"sources": [{"title": "A home page", "url": "https://example.org"}]}, "sources[0].url"),
+        # More than 12 months between reviews, or a next review before the review itself.
+        ({"next_review": (TODAY + timedelta(days=340)).isoformat()}, "next_review"),
+        ({"next_review": (TODAY - timedelta(days=31)).isoformat()}, "next_review"),
     ],
 )
 def test_a_bad_file_is_refused_naming_the_file_and_field(content_dir, front_matter, field):
@@ -117,3 +129,33 @@ def test_an_empty_folder_is_refused_rather_than_unpublishing_everything(content_
     with pytest.raises(CommandError, match="no article files"):
         sync(empty)
     assert published_slugs() == file_slugs(content_dir)
+
+
+def test_an_article_whose_review_is_overdue_is_refused_naming_it(content_dir):
+    sync(content_dir)
+    write_article(
+        content_dir,
+        "overdue-article",
+        reviewed_on=(TODAY - timedelta(days=300)).isoformat(),
+        next_review=(TODAY - timedelta(days=1)).isoformat(),
+    )
+    with pytest.raises(CommandError) as refused:
+        sync(content_dir)
+    message = str(refused.value)
+    assert "overdue-article.md: next_review: the review was due on" in message
+    assert not Article.objects.filter(slug="overdue-article").exists()
+
+
+def test_a_review_due_today_is_still_accepted(content_dir):
+    write_article(content_dir, "due-today", reviewed_on=(TODAY - timedelta(days=200)).isoformat(),
+                  next_review=TODAY.isoformat())  # fmt: skip
+    assert "created" in sync(content_dir)
+    assert "due-today" in published_slugs()
+
+
+def test_the_shipped_articles_are_refused_the_day_after_their_review_falls_due(content_dir):
+    due = min(file.fields["next_review"] for file in read_article_folder(content_dir))
+    overdue = pytest.raises(CommandError, match="next_review: the review was due on")
+    with time_machine.travel(due + timedelta(days=1), tick=False), overdue:
+        sync(content_dir)
+    assert not Article.objects.exists()
