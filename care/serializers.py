@@ -8,7 +8,7 @@ from .rules import RuleSetting, Threshold
 
 
 class EvidenceSerializer(serializers.Serializer):
-    type = serializers.ChoiceField(choices=["episode", "symptom", "treatment"])
+    type = serializers.ChoiceField(choices=["episode", "symptom", "treatment", "infusion"])
     id = serializers.UUIDField()
 
 

@@ -323,6 +323,12 @@ class Infusion(Entry):
     def red_flag_reactions(self) -> list[str]:
         return sorted(immune_vocab.RED_FLAG_REACTIONS.intersection(self.reactions))
 
+    @property
+    def reactions_labelled(self) -> list[tuple[str, bool]]:
+        """(family-facing label, is a red flag) for each reaction."""
+        labels = dict(immune_vocab.INFUSION_REACTIONS)
+        return [(labels.get(code, code), code in immune_vocab.RED_FLAG_REACTIONS) for code in self.reactions]
+
 
 class MeasurementManager(models.Manager):
     # Centiles need the profile's date of birth and sex: one join, not a query per row.
