@@ -491,3 +491,84 @@ class InfusionFoundSerializer(InfusionSerializer):
 
     class Meta(InfusionSerializer.Meta):
         fields = ["profile", *InfusionSerializer.Meta.fields]
+
+
+# --- the immune record in the summary (the PWA, the clinic, the PDF and FHIR read these) -------
+
+
+def summary_decimal(**options) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=10, decimal_places=3, coerce_to_string=False, **options)
+
+
+class TherapyInfectionsSerializer(serializers.Serializer):
+    days = serializers.IntegerField()
+    infections = serializers.IntegerField()
+    per_month = serializers.FloatField(allow_null=True)
+
+
+class InfusionSummarySerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="Infusions given in the period.")
+    last_given_on = serializers.DateField(allow_null=True)
+    usual_interval_days = serializers.FloatField(
+        allow_null=True, help_text="Median days between infusions in the period."
+    )
+    on_therapy_days = serializers.IntegerField(
+        help_text="A day counts as on therapy when an infusion was given on it or this many days before."
+    )
+    on_therapy = TherapyInfectionsSerializer()
+    off_therapy = TherapyInfectionsSerializer()
+
+
+class VaccinationRefSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    vaccine = serializers.CharField()
+    given_on = serializers.DateField()
+
+
+class TitreValueSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    value = summary_decimal()
+    unit = serializers.CharField()
+    collected_on = serializers.DateField()
+
+
+class TitreResponseSerializer(serializers.Serializer):
+    vaccination = VaccinationRefSerializer(allow_null=True)
+    serotype = serializers.CharField(allow_blank=True)
+    pre = TitreValueSerializer(allow_null=True)
+    post = TitreValueSerializer(allow_null=True)
+    fold_rise = serializers.FloatField(allow_null=True, help_text="post / pre, when both share a unit.")
+
+
+class TrendPointSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    value = summary_decimal()
+    unit = serializers.CharField()
+    reference_low = summary_decimal(allow_null=True)
+    reference_high = summary_decimal(allow_null=True)
+    collected_on = serializers.DateField()
+    below_range = serializers.BooleanField()
+
+
+class GrowthLatestSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    value = summary_decimal()
+    measured_on = serializers.DateField()
+    centile = serializers.FloatField(allow_null=True)
+    sds = serializers.FloatField(allow_null=True)
+
+
+class GrowthSummarySerializer(serializers.Serializer):
+    reference = serializers.CharField(allow_null=True)
+    weight = GrowthLatestSerializer(allow_null=True, help_text="Kilograms.")
+    height = GrowthLatestSerializer(allow_null=True, help_text="Centimetres.")
+    note = serializers.CharField(allow_null=True)
+
+
+class ImmuneSummaryMixin(serializers.Serializer):
+    """The summary's immune-record sections, for any serializer of `profile_summary`."""
+
+    infusions = InfusionSummarySerializer()
+    titre_responses = TitreResponseSerializer(many=True)
+    trends = serializers.DictField(child=TrendPointSerializer(many=True))
+    growth = GrowthSummarySerializer()
