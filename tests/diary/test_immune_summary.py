@@ -1,0 +1,56 @@
+"""The summary's infusion section: infusions in the period, the usual interval, infections per
+month on and off immunoglobulin therapy."""
+
+import pytest
+
+from tests.conftest import client_for
+
+from .immune_helpers import days_ago, post, summary
+
+pytestmark = pytest.mark.django_db
+
+
+def infusion(given_days_ago):
+    return {"given_on": days_ago(given_days_ago), "product": "Hizentra", "route": "subcutaneous", "dose_g": 8}
+
+
+def infection(onset_days_ago):
+    return {"kind": "otitis_media", "onset": days_ago(onset_days_ago), "severity": "mild"}
+
+
+def test_infusions_every_four_weeks_and_infections_before_and_after_starting(child, owner):
+    client = client_for(owner)
+    for given in [400, *range(200, 0, -28)]:  # one long ago, then 200, 172, ... 4 days ago
+        assert post(client, child, "infusions", infusion(given)).status_code == 201
+    for onset in (300, 250, 150, 60):
+        assert post(client, child, "infections", infection(onset)).status_code == 201
+
+    section = summary(client, child)["infusions"]
+    assert (section["count"], section["last_given_on"], section["usual_interval_days"]) == (
+        8,
+        days_ago(4),
+        28,
+    )
+    # On therapy from the first infusion of the period (200 days ago) to today: 201 days.
+    assert section["on_therapy"] == {"days": 201, "infections": 2, "per_month": 0.3}
+    assert section["off_therapy"] == {"days": 164, "infections": 2, "per_month": 0.37}
+
+
+def test_an_infection_weeks_after_the_last_infusion_counts_as_off_therapy(child, owner):
+    client = client_for(owner)
+    for given in (120, 92):
+        post(client, child, "infusions", infusion(given))
+    post(client, child, "infections", infection(70))  # 22 days after the last infusion: on
+    post(client, child, "infections", infection(50))  # 42 days after: off
+    section = summary(client, child)["infusions"]
+    assert (section["on_therapy"]["infections"], section["off_therapy"]["infections"]) == (1, 1)
+    assert section["on_therapy"]["days"] == 120 - 92 + 35
+
+
+def test_without_infusions_every_day_is_off_therapy(child, owner):
+    client = client_for(owner)
+    post(client, child, "infections", infection(10))
+    section = summary(client, child)["infusions"]
+    assert (section["count"], section["usual_interval_days"], section["last_given_on"]) == (0, None, None)
+    assert section["on_therapy"] == {"days": 0, "infections": 0, "per_month": None}
+    assert section["off_therapy"]["infections"] == 1
