@@ -54,3 +54,26 @@ def test_without_infusions_every_day_is_off_therapy(child, owner):
     assert (section["count"], section["usual_interval_days"], section["last_given_on"]) == (0, None, None)
     assert section["on_therapy"] == {"days": 0, "infections": 0, "per_month": None}
     assert section["off_therapy"]["infections"] == 1
+
+
+def test_the_demo_has_an_ivig_patient_with_titres_and_a_child_with_growth(settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from diary.models import Profile
+
+    settings.DEBUG = True
+    call_command("load_demo", stdout=StringIO())
+    sam, maya = Profile.objects.get(display_name="Sam"), Profile.objects.get(display_name="Maya")
+    parent, patient = (p.managers.get() for p in (maya, sam))
+
+    sam_summary = summary(client_for(patient), sam)
+    assert sam_summary["infusions"]["count"] >= 11 and sam_summary["infusions"]["usual_interval_days"] == 28
+    pairs = {p["serotype"]: p["fold_rise"] for p in sam_summary["titre_responses"]}
+    assert pairs["14"] == 4.8 and pairs["3"] == 1.5
+    assert [p["below_range"] for p in sam_summary["trends"]["IgG"]][0] is True
+
+    growth = summary(client_for(parent), maya)["growth"]
+    assert growth["weight"]["centile"] is not None and growth["height"]["centile"] is not None
+    assert -1 < growth["height"]["sds"] < 0
