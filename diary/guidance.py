@@ -224,7 +224,11 @@ def guidance_for_infusion(*, reactions: list[str], route: str, given_on: date, t
     articles = [INFUSION_ARTICLE]
     flags = sorted(RED_FLAG_REACTIONS.intersection(reactions))
     if flags:
-        reason = "These are red-flag reactions: " + ", ".join(code.replace("_", " ") for code in flags) + "."
+        reason = (
+            "These are red-flag reactions: "
+            + ", ".join(code.replace("_", " ") for code in flags)
+            + ". If the infusion is still running, stop it."
+        )
         return _urgent(reason, articles) if is_recent(given_on, today) else _past(articles)
     if (
         route == "iv"
