@@ -59,3 +59,18 @@ GROWTH_SEXES = frozenset({"female", "male"})
 # centile question. The smallest surviving babies weigh about 0.25 kg and measure about 20 cm.
 WEIGHT_KG_MIN, WEIGHT_KG_MAX = 0.2, 400
 HEIGHT_CM_MIN, HEIGHT_CM_MAX = 20, 275
+
+
+def vocabulary_part() -> dict:
+    """This module's share of /api/v1/vocabulary, in its contract's shape (API contract in
+    the brief: enums `infusion_route` and `titre_timing`, and `infusion_reactions`)."""
+    return {
+        "enums": {
+            "infusion_route": [{"code": code, "label": label} for code, label in INFUSION_ROUTES],
+            "titre_timing": [{"code": code, "label": label} for code, label in TITRE_TIMINGS],
+        },
+        "infusion_reactions": [
+            {"code": code, "label": label, "red_flag": code in RED_FLAG_REACTIONS}
+            for code, label in INFUSION_REACTIONS
+        ],
+    }

@@ -170,3 +170,17 @@ def test_batch_search_needs_a_lot_number_and_a_signed_in_user(api, owner):
     assert search(client_for(owner), "  ").status_code == 400
     assert client_for(owner).get("/api/v1/infusions/search").status_code == 400
     assert search(api, "P100234").status_code in (401, 403)
+
+
+def test_the_clinician_sees_the_reaction_on_the_alert_page(
+    linked_child, owner, clinician, django_capture_on_commit_callbacks
+):
+    from django.test import Client
+
+    body = infusion(reactions=["face_or_throat_swelling"], lot_number="HZ-5521")
+    logged(client_for(owner), linked_child, body, django_capture_on_commit_callbacks)
+    page = Client()
+    page.force_login(clinician)
+    html = page.get(f"/clinic/alerts/{Alert.objects.get().pk}/").content.decode()
+    assert "Privigen" in html and "HZ-5521" in html
+    assert "Swelling of the face, lips or throat (red flag)" in html

@@ -86,3 +86,20 @@ def test_lists_cost_the_same_however_many_entries(kind, body, child, owner):
     with CaptureQueriesContext(connection) as many:
         assert len(results(client.get(url))) == 6
     assert len(many.captured_queries) == len(one.captured_queries)
+
+
+def test_the_vocabulary_part_names_every_reaction_once_with_the_three_red_flags():
+    from diary.immune_vocab import vocabulary_part
+
+    part = vocabulary_part()
+    reactions = part["infusion_reactions"]
+    assert [r["code"] for r in reactions][:2] == ["none_reported", "site_swelling"]
+    assert len({r["code"] for r in reactions}) == len(reactions) == 10
+    assert {r["code"] for r in reactions if r["red_flag"]} == {
+        "breathing_difficulty",
+        "face_or_throat_swelling",
+        "severe_headache_stiff_neck",
+    }
+    assert [e["code"] for e in part["enums"]["infusion_route"]] == ["iv", "subcutaneous"]
+    assert [e["code"] for e in part["enums"]["titre_timing"]] == ["pre", "post"]
+    assert all(r["label"] for r in reactions)
