@@ -184,3 +184,19 @@ def test_the_clinician_sees_the_reaction_on_the_alert_page(
     html = page.get(f"/clinic/alerts/{Alert.objects.get().pk}/").content.decode()
     assert "Privigen" in html and "HZ-5521" in html
     assert "Swelling of the face, lips or throat (red flag)" in html
+
+
+def test_a_reaction_added_later_that_day_is_urgent_and_raises_the_alert(
+    linked_child, owner, django_capture_on_commit_callbacks
+):
+    client = client_for(owner)
+    created = logged(client, linked_child, infusion(route="subcutaneous"), django_capture_on_commit_callbacks)
+    assert created["guidance"]["level"] == "routine" and not Alert.objects.exists()
+    url = f"/api/v1/profiles/{linked_child.id}/infusions/{created['id']}/"
+    with django_capture_on_commit_callbacks(execute=True):
+        edited = client.patch(url, {"reactions": ["breathing_difficulty"]}, format="json")
+    assert edited.status_code == 200
+    assert edited.json()["guidance"]["level"] == "urgent"
+    assert "stop it" in edited.json()["guidance"]["message"]
+    assert Alert.objects.get().rule == "infusion_reaction"
+    assert "no-store" in client.get("/api/v1/infusions/search", {"lot": "P100234"})["Cache-Control"]
