@@ -113,24 +113,43 @@ def per_month(count: int, days: int) -> float | None:
 def infusion_summary(profile: Profile, *, onsets: list[date], since: date, today: date) -> dict[str, Any]:
     """Infusions in the period, the usual interval between them (median days), and infections
     per month on and off immunoglobulin therapy. A day is on therapy when an infusion was given
-    on it or in the ON_THERAPY_DAYS before it; days before birth count as neither."""
+    on it or in the ON_THERAPY_DAYS before it, or an immunoglobulin course logged as a treatment
+    covers it; days before birth count as neither. Two queries."""
     start = max(since, profile.date_of_birth)
-    given = sorted(
+    infusions = list(
         Infusion.objects.filter(
             profile=profile, given_on__gte=since - timedelta(days=ON_THERAPY_DAYS), given_on__lte=today
-        ).values_list("given_on", flat=True)
+        ).order_by("given_on", "created_at")
     )
-    in_period = [day for day in given if day >= since]
-    intervals = [(b - a).days for a, b in pairwise(in_period) if b > a]
+    courses = Treatment.objects.filter(profile=profile, kind="immunoglobulin", started_on__lte=today).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=since)
+    )
+    in_period = [i for i in infusions if i.given_on >= since]
+    intervals = [(b.given_on - a.given_on).days for a, b in pairwise(in_period) if b.given_on > a.given_on]
     on_days = covered_days(
-        [(day, day + timedelta(days=ON_THERAPY_DAYS - 1)) for day in given], start=start, end=today
+        [(i.given_on, i.given_on + timedelta(days=ON_THERAPY_DAYS - 1)) for i in infusions]
+        + [(c.started_on, c.ended_on) for c in courses.only("started_on", "ended_on")],
+        start=start,
+        end=today,
     )
     period_days = max((today - start).days + 1, 0)
     on_infections = sum(1 for onset in onsets if onset in on_days)
     off_infections = sum(1 for onset in onsets if onset >= start) - on_infections
     return {
         "count": len(in_period),
-        "last_given_on": in_period[-1] if in_period else None,
+        "given": [
+            {
+                "id": i.pk,
+                "given_on": i.given_on,
+                "product": i.product,
+                "route": i.route,
+                "dose_g": i.dose_g,
+                "lot_number": i.lot_number,
+                "reactions": i.reactions,
+            }
+            for i in in_period
+        ],
+        "last_given_on": in_period[-1].given_on if in_period else None,
         "usual_interval_days": statistics.median(intervals) if intervals else None,
         "on_therapy_days": ON_THERAPY_DAYS,
         "on_therapy": {

@@ -506,8 +506,19 @@ class TherapyInfectionsSerializer(serializers.Serializer):
     per_month = serializers.FloatField(allow_null=True)
 
 
+class InfusionGivenSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    given_on = serializers.DateField()
+    product = serializers.CharField()
+    route = serializers.CharField()
+    dose_g = serializers.DecimalField(max_digits=6, decimal_places=2, coerce_to_string=False)
+    lot_number = serializers.CharField(allow_blank=True)
+    reactions = serializers.ListField(child=serializers.CharField())
+
+
 class InfusionSummarySerializer(serializers.Serializer):
     count = serializers.IntegerField(help_text="Infusions given in the period.")
+    given = InfusionGivenSerializer(many=True, help_text="The infusions of the period, oldest first.")
     last_given_on = serializers.DateField(allow_null=True)
     usual_interval_days = serializers.FloatField(
         allow_null=True, help_text="Median days between infusions in the period."

@@ -31,6 +31,8 @@ def test_infusions_every_four_weeks_and_infections_before_and_after_starting(chi
         days_ago(4),
         28,
     )
+    assert [i["given_on"] for i in section["given"]] == [days_ago(d) for d in range(200, 0, -28)]
+    assert {(i["product"], i["dose_g"]) for i in section["given"]} == {("Hizentra", 8.0)}
     # On therapy from the first infusion of the period (200 days ago) to today: 201 days.
     assert section["on_therapy"] == {"days": 201, "infections": 2, "per_month": 0.3}
     assert section["off_therapy"] == {"days": 164, "infections": 2, "per_month": 0.37}
@@ -45,6 +47,22 @@ def test_an_infection_weeks_after_the_last_infusion_counts_as_off_therapy(child,
     section = summary(client, child)["infusions"]
     assert (section["on_therapy"]["infections"], section["off_therapy"]["infections"]) == (1, 1)
     assert section["on_therapy"]["days"] == 120 - 92 + 35
+
+
+def test_an_immunoglobulin_course_logged_as_a_treatment_counts_as_on_therapy(child, owner):
+    client = client_for(owner)
+    course = {
+        "kind": "immunoglobulin",
+        "name": "Hizentra",
+        "route": "subcutaneous",
+        "started_on": days_ago(100),
+    }
+    assert post(client, child, "treatments", {**course, "ended_on": days_ago(41)}).status_code == 201
+    post(client, child, "infections", infection(60))  # during the course
+    post(client, child, "infections", infection(20))  # after it
+    section = summary(client, child)["infusions"]
+    assert section["on_therapy"] == {"days": 60, "infections": 1, "per_month": 0.51}
+    assert (section["count"], section["off_therapy"]["infections"]) == (0, 1)
 
 
 def test_without_infusions_every_day_is_off_therapy(child, owner):
