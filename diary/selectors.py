@@ -93,9 +93,8 @@ def profile_summary(profile: Profile, *, today: date, days: int = 365) -> dict[s
             }
             for analyte, lab in latest_labs.items()
         },
-        "vaccinations": [
-            {"vaccine": v.vaccine, "given_on": v.given_on} for v in vaccinations.order_by("given_on")
-        ],
+        # values(): the summary needs no titres, so none are prefetched.
+        "vaccinations": list(vaccinations.order_by("given_on").values("vaccine", "given_on")),
         "infusions": infusion_summary(profile, onsets=onsets, since=since, today=today),
         "titre_responses": titre_responses(profile),
         "trends": immunoglobulin_trends(profile),
