@@ -37,6 +37,7 @@ from diary.models import (
     Entry,
     InfectionEpisode,
     InfectionKind,
+    Infusion,
     LabResult,
     Profile,
     SymptomCode,
@@ -56,12 +57,13 @@ View = Callable[..., HttpResponse]
 RECOVERY_CODES_PENDING = "clinic.show_recovery_codes"
 ALERTS_PER_PAGE = 50
 
-# Entry types by the names alert evidence uses (episode, symptom, treatment), plus the two
-# more the timeline shows.
+# Entry types by the names alert evidence uses (episode, symptom, treatment, infusion), plus
+# the two more the timeline shows.
 ENTRY_TYPES: dict[str, type[Entry]] = {
     "episode": InfectionEpisode,
     "symptom": SymptomEntry,
     "treatment": Treatment,
+    "infusion": Infusion,
     "vaccination": Vaccination,
     "lab": LabResult,
 }

@@ -17,6 +17,7 @@ from .rules import RULES
 class RuleCode(models.TextChoices):
     SEVERE_INFECTION = "severe_infection", "Severe infection"
     RED_FLAG_SYMPTOMS = "red_flag_symptoms", "Red-flag symptoms"
+    INFUSION_REACTION = "infusion_reaction", "Infusion reaction"
     RECURRENT_EAR_INFECTIONS = "recurrent_ear_infections", "Recurrent ear infections"
     RECURRENT_SINUS_INFECTIONS = "recurrent_sinus_infections", "Recurrent sinus infections"
     RECURRENT_PNEUMONIA = "recurrent_pneumonia", "Recurrent pneumonia"

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 # The diary's safety rules are the single source of what a red flag is.
 from diary.guidance import RECENT_DAYS, RED_FLAG_SYMPTOMS, in_window, is_child, temperature_red_flag
+from diary.immune_vocab import RED_FLAG_REACTIONS
 from diary.selectors import covered_days
 
 URGENT, ROUTINE = "urgent", "routine"
@@ -53,11 +54,19 @@ class Treatment:
 
 
 @dataclass(frozen=True)
+class Infusion:
+    id: str
+    given_on: date
+    reactions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Facts:
     date_of_birth: date
     episodes: tuple[Episode, ...] = ()
     symptoms: tuple[Symptoms, ...] = ()
     treatments: tuple[Treatment, ...] = ()
+    infusions: tuple[Infusion, ...] = ()
 
     def without(self, entry_ids: frozenset[str]) -> Facts:
         """The same facts minus entries already accounted for (evidence of resolved alerts)."""
@@ -66,6 +75,7 @@ class Facts:
             episodes=tuple(e for e in self.episodes if e.id not in entry_ids),
             symptoms=tuple(s for s in self.symptoms if s.id not in entry_ids),
             treatments=tuple(t for t in self.treatments if t.id not in entry_ids),
+            infusions=tuple(i for i in self.infusions if i.id not in entry_ids),
         )
 
 
@@ -92,7 +102,7 @@ class Finding:
     priority: str
     threshold: int
     window_days: int
-    evidence: tuple[tuple[str, str], ...]  # (type, id): "episode" | "symptom" | "treatment"
+    evidence: tuple[tuple[str, str], ...]  # (type, id): "episode" | "symptom" | "treatment" | "infusion"
     trigger: str | None = None  # the one entry an urgent alert is about
     unit: str = "episodes"
 
@@ -138,6 +148,14 @@ def red_flag_symptoms(facts: Facts, on: date, t: Threshold, band: str) -> list[F
                 Finding("red_flag_symptoms", URGENT, 1, t.window_days, (("symptom", s.id),), s.id)
             )
     return findings
+
+
+def infusion_reaction(facts: Facts, on: date, t: Threshold, band: str) -> list[Finding]:
+    return [
+        Finding("infusion_reaction", URGENT, 1, t.window_days, (("infusion", i.id),), i.id)
+        for i in facts.infusions
+        if RED_FLAG_REACTIONS.intersection(i.reactions) and in_window(i.given_on, on, t.window_days)
+    ]
 
 
 def count_of(rule: str, matches: Callable[[Episode], bool]):
@@ -238,6 +256,15 @@ RULES: dict[str, Rule] = {
             True,
         ),
         Rule(
+            "infusion_reaction",
+            URGENT,
+            infusion_reaction,
+            Threshold(1, RECENT_DAYS),
+            Threshold(1, RECENT_DAYS),
+            "entries",
+            True,
+        ),
+        Rule(
             "recurrent_ear_infections",
             ROUTINE,
             recurrent_ear_infections,
@@ -275,6 +302,7 @@ RULES: dict[str, Rule] = {
 SUMMARIES = {
     "severe_infection": "A severe infection was logged in the last {window} days.",
     "red_flag_symptoms": "Red-flag symptoms were logged in the last {window} days.",
+    "infusion_reaction": "A red-flag reaction to an immunoglobulin infusion was logged in the last {window} days.",
     "recurrent_ear_infections": "{n} ear infections in {window} days (threshold {threshold}).",
     "recurrent_sinus_infections": "{n} sinus infections in {window} days (threshold {threshold}).",
     "recurrent_pneumonia": "{n} pneumonias in {window} days (threshold {threshold}).",

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import CareTeam, User
 from diary.access import profiles_visible_to
-from diary.models import CareLink, InfectionEpisode, Profile, SymptomEntry, Treatment
+from diary.models import CareLink, InfectionEpisode, Infusion, Profile, SymptomEntry, Treatment
 
 from . import rules
 from .models import Alert, RuleCode, TeamRuleSetting
@@ -25,7 +25,7 @@ def alerts_visible_to(user: User) -> QuerySet[Alert]:
 
 
 def profile_facts(profile: Profile) -> rules.Facts:
-    """The plain facts the rules read: three queries, however long the diary."""
+    """The plain facts the rules read: four queries, however long the diary."""
     return rules.Facts(
         date_of_birth=profile.date_of_birth,
         episodes=tuple(
@@ -65,6 +65,10 @@ def profile_facts(profile: Profile) -> rules.Facts:
             for t in Treatment.objects.filter(profile=profile).only(
                 "id", "kind", "started_on", "ended_on", "prophylactic"
             )
+        ),
+        infusions=tuple(
+            rules.Infusion(id=str(i.id), given_on=i.given_on, reactions=tuple(i.reactions))
+            for i in Infusion.objects.filter(profile=profile).only("id", "given_on", "reactions")
         ),
     )
 

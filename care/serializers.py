@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from diary.serializers import ImmuneSummaryMixin
 from sigmd_portal.api import StrictSerializer
 
 from . import rules
@@ -8,7 +9,7 @@ from .rules import RuleSetting, Threshold
 
 
 class EvidenceSerializer(serializers.Serializer):
-    type = serializers.ChoiceField(choices=["episode", "symptom", "treatment"])
+    type = serializers.ChoiceField(choices=["episode", "symptom", "treatment", "infusion"])
     id = serializers.UUIDField()
 
 
@@ -126,7 +127,7 @@ class PushSubscriptionOutSerializer(serializers.ModelSerializer):
         fields = ["endpoint", "created_at"]
 
 
-class SummarySerializer(serializers.Serializer):
+class SummarySerializer(ImmuneSummaryMixin, serializers.Serializer):
     """The 12-month summary, with the default thresholds (child or adult) that are met."""
 
     period = serializers.DictField()

@@ -23,7 +23,7 @@ from accounts.permissions import IsClinician
 
 from . import guidance, services
 from .access import profiles_managed_by, profiles_visible_to
-from .models import CareLink, Entry, InfectionEpisode, Profile, SymptomEntry
+from .models import CareLink, Entry, InfectionEpisode, Infusion, Profile, SymptomEntry
 from .serializers import (
     AccessLogEntrySerializer,
     CareLinkSerializer,
@@ -198,6 +198,10 @@ def guidance_for(entry: Entry, profile: Profile) -> dict | None:
             max_temperature_c=entry.max_temperature_c,
             date_of_birth=profile.date_of_birth,
             today=today,
+        ).as_dict()
+    if isinstance(entry, Infusion):
+        return guidance.guidance_for_infusion(
+            reactions=entry.reactions, route=entry.route, given_on=entry.given_on, today=today
         ).as_dict()
     return None
 

@@ -13,6 +13,8 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 
+from .immune_vocab import HEADACHE_REACTIONS, HEADACHE_WATCH_DAYS, RED_FLAG_REACTIONS
+
 RED_FLAG_SYMPTOMS = frozenset(
     {
         "stiff_neck",
@@ -43,12 +45,15 @@ KIND_ARTICLES = {
 }
 DIARY_ARTICLE = "keeping-an-infection-diary"
 CHILD_ARTICLE = "caring-for-a-child"
+# The edu engineer's `immunoglobulin-infusions-at-home` replaces this slug once it is published.
+INFUSION_ARTICLE = "immunoglobulin-treatment"
 # Every article slug guidance can name: a test checks each is a published article.
 ARTICLES_NAMED = frozenset(
     {
         URGENT_CARE_ARTICLE,
         DIARY_ARTICLE,
         CHILD_ARTICLE,
+        INFUSION_ARTICLE,
         *(s for slugs in KIND_ARTICLES.values() for s in slugs),
     }
 )
@@ -202,4 +207,33 @@ def guidance_for_infection(
     if reason or severity == "severe" or hospitalized or iv_antibiotics or kind in SERIOUS_INFECTION_KINDS:
         why = reason or "Serious infections help your care team decide whether treatment needs to change."
         return _contact(why, articles)
+    return _routine(articles)
+
+
+HEADACHE_AFTER_IV_REASON = (
+    "A headache in the days after an immunoglobulin infusion into a vein can be a sign of "
+    "aseptic meningitis (an inflammation of the lining of the brain) and needs an urgent medical "
+    "assessment today: call your family doctor or urgent-care line and tell your care team."
+)
+
+
+def guidance_for_infusion(*, reactions: list[str], route: str, given_on: date, today: date) -> Guidance:
+    """A red-flag reaction (breathing difficulty, swelling of the face or throat, a severe headache
+    with a stiff neck) is urgent; a headache within days of an IV infusion needs an urgent
+    assessment (aseptic meningitis)."""
+    articles = [INFUSION_ARTICLE]
+    flags = sorted(RED_FLAG_REACTIONS.intersection(reactions))
+    if flags:
+        reason = (
+            "These are red-flag reactions: "
+            + ", ".join(code.replace("_", " ") for code in flags)
+            + ". If the infusion is still running, stop it."
+        )
+        return _urgent(reason, articles) if is_recent(given_on, today) else _past(articles)
+    if (
+        route == "iv"
+        and HEADACHE_REACTIONS.intersection(reactions)
+        and in_window(given_on, today, HEADACHE_WATCH_DAYS)
+    ):
+        return _contact(HEADACHE_AFTER_IV_REASON, [URGENT_CARE_ARTICLE, *articles])
     return _routine(articles)

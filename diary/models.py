@@ -1,4 +1,4 @@
-"""The patient's record: profiles, their managers, the five entry types, consent links to care
+"""The patient's record: profiles, their managers, the entry types, consent links to care
 teams, the access log and the evaluation outbox."""
 
 from __future__ import annotations
@@ -8,9 +8,12 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from simple_history.models import HistoricalRecords
 
 from accounts.models import CareTeam
+
+from . import immune_vocab
 
 
 class Sex(models.TextChoices):
@@ -214,9 +217,25 @@ class Vaccine(models.TextChoices):
     OTHER = "other"
 
 
+class VaccinationQuerySet(models.QuerySet):
+    def with_titres(self) -> VaccinationQuerySet:
+        return self.prefetch_related(
+            models.Prefetch("titres", queryset=LabResult.objects.order_by("collected_on", "serotype"))
+        )
+
+
+class VaccinationManager(models.Manager.from_queryset(VaccinationQuerySet)):  # type: ignore[misc]
+    # A vaccination shows the titres that measure its response; prefetched, so a list of
+    # vaccinations costs two queries however long it is.
+    def get_queryset(self) -> VaccinationQuerySet:
+        return super().get_queryset().with_titres()
+
+
 class Vaccination(Entry):
     vaccine = models.CharField(max_length=16, choices=Vaccine.choices)
     given_on = models.DateField()
+
+    objects = VaccinationManager()
 
     date_field = "given_on"
 
@@ -244,6 +263,11 @@ class Unit(models.TextChoices):
     OTHER = "other"
 
 
+class TitreTiming(models.TextChoices):
+    PRE = "pre", dict(immune_vocab.TITRE_TIMINGS)["pre"]
+    POST = "post", dict(immune_vocab.TITRE_TIMINGS)["post"]
+
+
 class LabResult(Entry):
     analyte = models.CharField(max_length=24, choices=Analyte.choices)
     value = models.DecimalField(max_digits=10, decimal_places=3)
@@ -251,6 +275,13 @@ class LabResult(Entry):
     reference_low = models.DecimalField(max_digits=10, decimal_places=3, null=True, blank=True)
     reference_high = models.DecimalField(max_digits=10, decimal_places=3, null=True, blank=True)
     collected_on = models.DateField()
+    # A pneumococcal titre may say which serotype it measures, whether it was taken before or
+    # after a vaccine, and which vaccination (of the same profile) it measures the response to.
+    serotype = models.CharField(max_length=16, blank=True)
+    timing = models.CharField(max_length=8, choices=TitreTiming.choices, blank=True)
+    vaccination = models.ForeignKey(
+        "Vaccination", null=True, blank=True, on_delete=models.SET_NULL, related_name="titres"
+    )
 
     date_field = "collected_on"
 
@@ -260,6 +291,71 @@ class LabResult(Entry):
     @property
     def below_range(self) -> bool:
         return self.reference_low is not None and self.value < self.reference_low
+
+
+class InfusionRoute(models.TextChoices):
+    IV = "iv", dict(immune_vocab.INFUSION_ROUTES)["iv"]
+    SUBCUTANEOUS = "subcutaneous", dict(immune_vocab.INFUSION_ROUTES)["subcutaneous"]
+
+
+class Infusion(Entry):
+    """One immunoglobulin infusion (IVIG or SCIG), with its batch for product recalls."""
+
+    given_on = models.DateField()
+    product = models.CharField(max_length=200)
+    route = models.CharField(max_length=16, choices=InfusionRoute.choices)
+    dose_g = models.DecimalField(max_digits=6, decimal_places=2)
+    lot_number = models.CharField(max_length=64, blank=True)
+    sites = models.PositiveSmallIntegerField(null=True, blank=True)  # needle sites (SCIG)
+    reactions = models.JSONField(default=list)
+
+    date_field = "given_on"
+
+    class Meta:
+        ordering = ["-given_on", "-created_at"]
+        indexes = [
+            models.Index(fields=["profile", "given_on"]),
+            # Batch search compares case-insensitively (lot_number__iexact is UPPER() = UPPER()).
+            models.Index(Upper("lot_number"), name="infusion_lot_upper"),
+        ]
+
+    @property
+    def red_flag_reactions(self) -> list[str]:
+        return sorted(immune_vocab.RED_FLAG_REACTIONS.intersection(self.reactions))
+
+    @property
+    def reactions_labelled(self) -> list[tuple[str, bool]]:
+        """(family-facing label, is a red flag) for each reaction."""
+        labels = dict(immune_vocab.INFUSION_REACTIONS)
+        return [(labels.get(code, code), code in immune_vocab.RED_FLAG_REACTIONS) for code in self.reactions]
+
+
+class MeasurementManager(models.Manager):
+    # Centiles need the profile's date of birth and sex: one join, not a query per row.
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().select_related("profile")
+
+
+class Measurement(Entry):
+    """Weight and/or height on one day (children's growth)."""
+
+    measured_on = models.DateField()
+    weight_kg = models.DecimalField(max_digits=6, decimal_places=3, null=True, blank=True)
+    height_cm = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+
+    objects = MeasurementManager()
+
+    date_field = "measured_on"
+
+    class Meta:
+        ordering = ["-measured_on", "-created_at"]
+        indexes = [models.Index(fields=["profile", "measured_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weight_kg__isnull=False) | Q(height_cm__isnull=False),
+                name="measurement_has_a_value",
+            )
+        ]
 
 
 class CareLink(models.Model):
@@ -381,4 +477,6 @@ ENTRY_MODELS: tuple[type[Entry], ...] = (
     Treatment,
     Vaccination,
     LabResult,
+    Infusion,
+    Measurement,
 )

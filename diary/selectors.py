@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+import re
+import statistics
 from collections.abc import Iterable
 from datetime import date, timedelta
+from itertools import pairwise
 from typing import Any
 
 from django.db.models import Count, Q
 
-from .models import InfectionEpisode, LabResult, Profile, Treatment, Vaccination
+from .growth import growth_centiles
+from .immune_vocab import DAYS_PER_MONTH, ON_THERAPY_DAYS
+from .models import (
+    Analyte,
+    InfectionEpisode,
+    Infusion,
+    LabResult,
+    Measurement,
+    Profile,
+    Treatment,
+    Vaccination,
+)
 
 SERIOUS_KINDS = ("pneumonia", "sepsis", "meningitis", "osteomyelitis", "abscess")
 SUMMARY_ANALYTES = ("IgM", "IgG", "IgA")
+TREND_ANALYTES = ("IgM", "IgG", "IgA", "IgG1", "IgG2", "IgG3", "IgG4")
 
 
 def covered_days(spans: Iterable[tuple[date, date | None]], *, start: date, end: date) -> set[date]:
@@ -59,6 +74,7 @@ def profile_summary(profile: Profile, *, today: date, days: int = 365) -> dict[s
     ):
         latest_labs.setdefault(lab.analyte, lab)
     vaccinations = Vaccination.objects.filter(profile=profile, given_on__gte=since, given_on__lte=today)
+    onsets = list(episodes.values_list("onset", flat=True))
     return {
         "period": {"from": since, "to": today},
         "infections": {"total": totals["total"], "by_kind": by_kind},
@@ -77,7 +93,189 @@ def profile_summary(profile: Profile, *, today: date, days: int = 365) -> dict[s
             }
             for analyte, lab in latest_labs.items()
         },
-        "vaccinations": [
-            {"vaccine": v.vaccine, "given_on": v.given_on} for v in vaccinations.order_by("given_on")
-        ],
+        # values(): the summary needs no titres, so none are prefetched.
+        "vaccinations": list(vaccinations.order_by("given_on").values("vaccine", "given_on")),
+        "infusions": infusion_summary(profile, onsets=onsets, since=since, today=today),
+        "titre_responses": titre_responses(profile),
+        "trends": immunoglobulin_trends(profile),
+        "growth": growth_latest(profile),
     }
+
+
+# --- the immune record -------------------------------------------------------------------------
+
+
+def per_month(count: int, days: int) -> float | None:
+    return round(count / (days / DAYS_PER_MONTH), 2) if days else None
+
+
+def infusion_summary(profile: Profile, *, onsets: list[date], since: date, today: date) -> dict[str, Any]:
+    """Infusions in the period, the usual interval between them (median days), and infections
+    per month on and off immunoglobulin therapy. A day is on therapy when an infusion was given
+    on it or in the ON_THERAPY_DAYS before it, or an immunoglobulin course logged as a treatment
+    covers it; days before birth count as neither. Two queries."""
+    start = max(since, profile.date_of_birth)
+    infusions = list(
+        Infusion.objects.filter(
+            profile=profile, given_on__gte=since - timedelta(days=ON_THERAPY_DAYS), given_on__lte=today
+        ).order_by("given_on", "created_at")
+    )
+    courses = Treatment.objects.filter(profile=profile, kind="immunoglobulin", started_on__lte=today).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=since)
+    )
+    in_period = [i for i in infusions if i.given_on >= since]
+    intervals = [(b.given_on - a.given_on).days for a, b in pairwise(in_period) if b.given_on > a.given_on]
+    on_days = covered_days(
+        [(i.given_on, i.given_on + timedelta(days=ON_THERAPY_DAYS - 1)) for i in infusions]
+        + [(c.started_on, c.ended_on) for c in courses.only("started_on", "ended_on")],
+        start=start,
+        end=today,
+    )
+    period_days = max((today - start).days + 1, 0)
+    on_infections = sum(1 for onset in onsets if onset in on_days)
+    off_infections = sum(1 for onset in onsets if onset >= start) - on_infections
+    return {
+        "count": len(in_period),
+        "given": [
+            {
+                "id": i.pk,
+                "given_on": i.given_on,
+                "product": i.product,
+                "route": i.route,
+                "dose_g": i.dose_g,
+                "lot_number": i.lot_number,
+                "reactions": i.reactions,
+            }
+            for i in in_period
+        ],
+        "last_given_on": in_period[-1].given_on if in_period else None,
+        "usual_interval_days": statistics.median(intervals) if intervals else None,
+        "on_therapy_days": ON_THERAPY_DAYS,
+        "on_therapy": {
+            "days": len(on_days),
+            "infections": on_infections,
+            "per_month": per_month(on_infections, len(on_days)),
+        },
+        "off_therapy": {
+            "days": period_days - len(on_days),
+            "infections": off_infections,
+            "per_month": per_month(off_infections, period_days - len(on_days)),
+        },
+    }
+
+
+def serotype_order(serotype: str) -> tuple[int, str]:
+    """Serotypes in their usual order: 1, 3, 4, 5, 6A, 6B, 7F, 9V, 14, 18C, 19A, 19F, 23F."""
+    match = re.match(r"(\d+)(.*)", serotype)
+    return (int(match.group(1)), match.group(2)) if match else (10**6, serotype)
+
+
+def titre_value(lab: LabResult | None) -> dict[str, Any] | None:
+    if lab is None:
+        return None
+    return {"id": lab.pk, "value": lab.value, "unit": lab.unit, "collected_on": lab.collected_on}
+
+
+def fold_rise(pre: LabResult | None, post: LabResult | None) -> float | None:
+    if pre is None or post is None or pre.unit != post.unit or pre.value <= 0:
+        return None
+    return round(float(post.value / pre.value), 1)
+
+
+def titre_responses(profile: Profile) -> list[dict[str, Any]]:
+    """Pneumococcal titres paired per vaccination and serotype: the last one before and the
+    first one after, with the fold rise (post / pre, same unit). Not judged: the clinician reads
+    it against the lab's and the guideline's criteria. One query."""
+    pairs: dict[tuple[Any, str], dict[str, Any]] = {}
+    for lab in (
+        LabResult.objects.filter(profile=profile, analyte=Analyte.PNEUMOCOCCAL_TITER)
+        .exclude(timing="")
+        .select_related("vaccination")
+        .order_by("collected_on", "created_at")
+    ):
+        pair = pairs.setdefault(
+            (lab.vaccination_id, lab.serotype), {"vaccination": lab.vaccination, "pre": None, "post": None}
+        )
+        if lab.timing == "pre":
+            pair["pre"] = lab  # the latest before
+        elif pair["post"] is None:
+            pair["post"] = lab  # the first after
+    ordered = sorted(
+        pairs.items(),
+        key=lambda item: (
+            item[1]["vaccination"] is None,
+            item[1]["vaccination"].given_on if item[1]["vaccination"] else date.min,
+            str(item[0][0]),
+            serotype_order(item[0][1]),
+        ),
+    )
+    return [
+        {
+            "vaccination": (
+                {"id": v.pk, "vaccine": v.vaccine, "given_on": v.given_on}
+                if (v := pair["vaccination"])
+                else None
+            ),
+            "serotype": serotype,
+            "pre": titre_value(pair["pre"]),
+            "post": titre_value(pair["post"]),
+            "fold_rise": fold_rise(pair["pre"], pair["post"]),
+        }
+        for (_, serotype), pair in ordered
+    ]
+
+
+def immunoglobulin_trends(profile: Profile) -> dict[str, list[dict[str, Any]]]:
+    """Every IgM, IgG, IgA and IgG-subclass result, oldest first, each with the reference range
+    printed on its own lab report and whether it is below it. All time, not only the period: a
+    trend is what shows a falling IgG. One query."""
+    trends: dict[str, list[dict[str, Any]]] = {analyte: [] for analyte in TREND_ANALYTES}
+    for lab in LabResult.objects.filter(profile=profile, analyte__in=TREND_ANALYTES).order_by(
+        "collected_on", "created_at"
+    ):
+        trends[lab.analyte].append(
+            {
+                "id": lab.pk,
+                "value": lab.value,
+                "unit": lab.unit,
+                "reference_low": lab.reference_low,
+                "reference_high": lab.reference_high,
+                "collected_on": lab.collected_on,
+                "below_range": lab.below_range,
+            }
+        )
+    return trends
+
+
+def growth_latest(profile: Profile) -> dict[str, Any]:
+    """The latest weight and the latest height, each with its centile and SDS for a child
+    (see diary.growth for the reference and the ages it covers). One query."""
+    latest: dict[str, Measurement] = {}
+    for m in Measurement.objects.filter(profile=profile).order_by("-measured_on", "-created_at"):
+        if m.weight_kg is not None:
+            latest.setdefault("weight", m)
+        if m.height_cm is not None:
+            latest.setdefault("height", m)
+        if len(latest) == 2:
+            break
+    out: dict[str, Any] = {"reference": None, "weight": None, "height": None, "note": None}
+    for method, m in latest.items():
+        value = m.weight_kg if method == "weight" else m.height_cm
+        centiles = growth_centiles(
+            date_of_birth=profile.date_of_birth,
+            sex=profile.sex,
+            measured_on=m.measured_on,
+            weight_kg=value if method == "weight" else None,
+            height_cm=value if method == "height" else None,
+        )
+        found = centiles[method] or {}
+        out[method] = {
+            "id": m.pk,
+            "value": value,
+            "measured_on": m.measured_on,
+            "centile": found.get("centile"),
+            "sds": found.get("sds"),
+        }
+        out["reference"] = out["reference"] or centiles["reference"]
+        out["note"] = out["note"] or centiles["note"]
+    return out

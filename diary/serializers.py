@@ -1,21 +1,28 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from sigmd_portal.api import StrictModelSerializer, StrictSerializer
 
+from . import immune_vocab
+from .growth import growth_centiles
 from .guidance import DATE_TOLERANCE
 from .models import (
     AccessLogEntry,
+    Analyte,
     CareLink,
     CareTeamInvitation,
     InfectionEpisode,
+    Infusion,
     LabResult,
     ManagerInvitation,
+    Measurement,
     Profile,
     SymptomCode,
     SymptomEntry,
@@ -189,12 +196,36 @@ class TreatmentSerializer(EntrySerializer):
     ordered = (("started_on", "ended_on"),)
 
 
+def url_profile_id(serializer: serializers.Serializer) -> Any:
+    """The profile an entry is written under: the one the URL names (the view found it through
+    the access function before validating), or on an edit the entry's own."""
+    view = serializer.context.get("view")
+    if view is not None and "profile_id" in getattr(view, "kwargs", {}):
+        return view.kwargs["profile_id"]
+    return getattr(serializer.instance, "profile_id", None)
+
+
+class TitreSerializer(serializers.ModelSerializer):
+    """A titre as a vaccination shows it."""
+
+    value = measurement_field(read_only=True)
+
+    class Meta:
+        model = LabResult
+        fields = ["id", "serotype", "timing", "value", "unit", "collected_on"]
+        read_only_fields = fields
+
+
 class VaccinationSerializer(EntrySerializer):
     given_on = serializers.DateField(validators=[not_in_future])
+    titres = TitreSerializer(many=True, read_only=True, help_text="Titres measuring this vaccine's response.")
 
     class Meta(EntrySerializer.Meta):
         model = Vaccination
-        fields = ["id", "vaccine", "given_on", *EntrySerializer.Meta.fields[1:]]
+        fields = ["id", "vaccine", "given_on", "titres", *EntrySerializer.Meta.fields[1:]]
+
+
+TITRE_FIELDS = ("serotype", "timing", "vaccination_id")
 
 
 class LabResultSerializer(EntrySerializer):
@@ -203,6 +234,18 @@ class LabResultSerializer(EntrySerializer):
     reference_high = measurement_field(allow_null=True, required=False)
     collected_on = serializers.DateField(validators=[not_in_future])
     below_range = serializers.BooleanField(read_only=True)
+    serotype = serializers.CharField(
+        max_length=16, allow_blank=True, required=False, help_text='Pneumococcal serotype, e.g. "14".'
+    )
+    timing = serializers.ChoiceField(
+        choices=[code for code, _ in immune_vocab.TITRE_TIMINGS], allow_blank=True, required=False
+    )
+    vaccination = serializers.UUIDField(
+        source="vaccination_id",
+        allow_null=True,
+        required=False,
+        help_text="The vaccination (of the same profile) whose response this titre measures.",
+    )
 
     class Meta(EntrySerializer.Meta):
         model = LabResult
@@ -215,10 +258,145 @@ class LabResultSerializer(EntrySerializer):
             "reference_high",
             "collected_on",
             "below_range",
+            "serotype",
+            "timing",
+            "vaccination",
             *EntrySerializer.Meta.fields[1:],
         ]
 
     ordered = (("reference_low", "reference_high"),)
+
+    def validate_serotype(self, value: str) -> str:
+        return value.strip().upper()  # "9v" and "9V" are one serotype
+
+    def validate(self, attrs):
+        if merged(self, attrs, "analyte") != Analyte.PNEUMOCOCCAL_TITER:
+            for name in TITRE_FIELDS:
+                if merged(self, attrs, name):
+                    field = name.removesuffix("_id")
+                    raise serializers.ValidationError({field: ["Only a pneumococcal titre has this."]})
+        vaccination_id = attrs.get("vaccination_id")
+        if vaccination_id is not None:
+            own = Vaccination.objects.filter(pk=vaccination_id, profile_id=url_profile_id(self))
+            if not own.exists():
+                raise serializers.ValidationError(
+                    {"vaccination": ["No vaccination with this id in this profile's diary."]}
+                )
+        return super().validate(attrs)
+
+
+class InfusionSerializer(EntrySerializer):
+    given_on = serializers.DateField(validators=[not_in_future])
+    dose_g = serializers.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        max_value=300,
+        coerce_to_string=False,
+        help_text="Grams of immunoglobulin.",
+    )
+    lot_number = serializers.CharField(max_length=64, allow_blank=True, required=False)
+    sites = serializers.IntegerField(
+        min_value=1, max_value=12, allow_null=True, required=False, help_text="Needle sites (SCIG)."
+    )
+    reactions = serializers.ListField(
+        child=serializers.ChoiceField(choices=[code for code, _ in immune_vocab.INFUSION_REACTIONS]),
+        max_length=len(immune_vocab.INFUSION_REACTIONS),
+        required=False,
+    )
+
+    class Meta(EntrySerializer.Meta):
+        model = Infusion
+        fields = [
+            "id",
+            "given_on",
+            "product",
+            "route",
+            "dose_g",
+            "lot_number",
+            "sites",
+            "reactions",
+            *EntrySerializer.Meta.fields[1:],
+        ]
+
+    def validate_reactions(self, value: list[str]) -> list[str]:
+        codes = sorted(set(value))  # one spelling of "the same entry", for replays
+        if immune_vocab.NO_REACTION in codes and len(codes) > 1:
+            raise serializers.ValidationError("“No reaction” cannot go with a reaction.")
+        return codes
+
+
+def measurement_value_field(
+    low: float, high: float, decimal_places: int, unit: str
+) -> serializers.DecimalField:
+    return serializers.DecimalField(
+        max_digits=6,
+        decimal_places=decimal_places,
+        min_value=Decimal(str(low)),
+        max_value=Decimal(str(high)),
+        allow_null=True,
+        required=False,
+        coerce_to_string=False,
+        help_text=f"{unit}, {low}–{high}.",
+    )
+
+
+class GrowthValueSerializer(serializers.Serializer):
+    centile = serializers.FloatField()
+    sds = serializers.FloatField()
+
+
+class CentilesSerializer(serializers.Serializer):
+    reference = serializers.CharField(allow_null=True)
+    weight = GrowthValueSerializer(allow_null=True)
+    height = GrowthValueSerializer(allow_null=True)
+    note = serializers.CharField(allow_null=True)
+
+
+class MeasurementSerializer(EntrySerializer):
+    measured_on = serializers.DateField(validators=[not_in_future])
+    weight_kg = measurement_value_field(
+        immune_vocab.WEIGHT_KG_MIN, immune_vocab.WEIGHT_KG_MAX, 3, "Kilograms"
+    )
+    height_cm = measurement_value_field(
+        immune_vocab.HEIGHT_CM_MIN, immune_vocab.HEIGHT_CM_MAX, 1, "Centimetres"
+    )
+    centiles = serializers.SerializerMethodField()
+
+    class Meta(EntrySerializer.Meta):
+        model = Measurement
+        fields = [
+            "id",
+            "measured_on",
+            "weight_kg",
+            "height_cm",
+            "centiles",
+            *EntrySerializer.Meta.fields[1:],
+        ]
+
+    def validate(self, attrs):
+        if merged(self, attrs, "weight_kg") is None and merged(self, attrs, "height_cm") is None:
+            raise serializers.ValidationError({"weight_kg": ["Give a weight, a height or both."]})
+        measured_on = attrs.get("measured_on")
+        if measured_on is not None:
+            born = (
+                Profile.objects.filter(pk=url_profile_id(self))
+                .values_list("date_of_birth", flat=True)
+                .first()
+            )
+            if born is not None and measured_on < born:
+                raise serializers.ValidationError({"measured_on": ["Must not be before the date of birth."]})
+        return super().validate(attrs)
+
+    @extend_schema_field(CentilesSerializer)
+    def get_centiles(self, obj: Measurement) -> dict[str, Any]:
+        return growth_centiles(
+            date_of_birth=obj.profile.date_of_birth,
+            sex=obj.profile.sex,
+            measured_on=obj.measured_on,
+            weight_kg=obj.weight_kg,
+            height_cm=obj.height_cm,
+        )
 
 
 class GuidanceSerializer(serializers.Serializer):
@@ -297,3 +475,111 @@ class AccessLogEntrySerializer(serializers.ModelSerializer):
     class Meta:
         model = AccessLogEntry
         fields = ["at", "actor_email", "action", "object_type", "object_id", "ip_address"]
+
+
+class ProfileRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Profile
+        fields = ["id", "display_name"]
+        read_only_fields = fields
+
+
+class InfusionFoundSerializer(InfusionSerializer):
+    """An infusion found by batch search, with whose it is."""
+
+    profile = ProfileRefSerializer(read_only=True)
+
+    class Meta(InfusionSerializer.Meta):
+        fields = ["profile", *InfusionSerializer.Meta.fields]
+
+
+# --- the immune record in the summary (the PWA, the clinic, the PDF and FHIR read these) -------
+
+
+def summary_decimal(**options) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=10, decimal_places=3, coerce_to_string=False, **options)
+
+
+class TherapyInfectionsSerializer(serializers.Serializer):
+    days = serializers.IntegerField()
+    infections = serializers.IntegerField()
+    per_month = serializers.FloatField(allow_null=True)
+
+
+class InfusionGivenSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    given_on = serializers.DateField()
+    product = serializers.CharField()
+    route = serializers.CharField()
+    dose_g = serializers.DecimalField(max_digits=6, decimal_places=2, coerce_to_string=False)
+    lot_number = serializers.CharField(allow_blank=True)
+    reactions = serializers.ListField(child=serializers.CharField())
+
+
+class InfusionSummarySerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="Infusions given in the period.")
+    given = InfusionGivenSerializer(many=True, help_text="The infusions of the period, oldest first.")
+    last_given_on = serializers.DateField(allow_null=True)
+    usual_interval_days = serializers.FloatField(
+        allow_null=True, help_text="Median days between infusions in the period."
+    )
+    on_therapy_days = serializers.IntegerField(
+        help_text="A day counts as on therapy when an infusion was given on it or this many days before."
+    )
+    on_therapy = TherapyInfectionsSerializer()
+    off_therapy = TherapyInfectionsSerializer()
+
+
+class VaccinationRefSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    vaccine = serializers.CharField()
+    given_on = serializers.DateField()
+
+
+class TitreValueSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    value = summary_decimal()
+    unit = serializers.CharField()
+    collected_on = serializers.DateField()
+
+
+class TitreResponseSerializer(serializers.Serializer):
+    vaccination = VaccinationRefSerializer(allow_null=True)
+    serotype = serializers.CharField(allow_blank=True)
+    pre = TitreValueSerializer(allow_null=True)
+    post = TitreValueSerializer(allow_null=True)
+    fold_rise = serializers.FloatField(allow_null=True, help_text="post / pre, when both share a unit.")
+
+
+class TrendPointSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    value = summary_decimal()
+    unit = serializers.CharField()
+    reference_low = summary_decimal(allow_null=True)
+    reference_high = summary_decimal(allow_null=True)
+    collected_on = serializers.DateField()
+    below_range = serializers.BooleanField()
+
+
+class GrowthLatestSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    value = summary_decimal()
+    measured_on = serializers.DateField()
+    centile = serializers.FloatField(allow_null=True)
+    sds = serializers.FloatField(allow_null=True)
+
+
+class GrowthSummarySerializer(serializers.Serializer):
+    reference = serializers.CharField(allow_null=True)
+    weight = GrowthLatestSerializer(allow_null=True, help_text="Kilograms.")
+    height = GrowthLatestSerializer(allow_null=True, help_text="Centimetres.")
+    note = serializers.CharField(allow_null=True)
+
+
+class ImmuneSummaryMixin(serializers.Serializer):
+    """The summary's immune-record sections, for any serializer of `profile_summary`."""
+
+    infusions = InfusionSummarySerializer()
+    titre_responses = TitreResponseSerializer(many=True)
+    trends = serializers.DictField(child=TrendPointSerializer(many=True))
+    growth = GrowthSummarySerializer()

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from . import api
-from .models import InfectionEpisode, LabResult, SymptomEntry, Treatment, Vaccination
+from . import api, immune_api
+from .models import InfectionEpisode, Infusion, LabResult, Measurement, SymptomEntry, Treatment, Vaccination
 from .serializers import (
     InfectionEpisodeSerializer,
+    InfusionSerializer,
     LabResultSerializer,
+    MeasurementSerializer,
     SymptomEntrySerializer,
     TreatmentSerializer,
     VaccinationSerializer,
@@ -17,6 +19,8 @@ ENTRY_TYPES = [
     ("treatments", Treatment, TreatmentSerializer, False),
     ("vaccinations", Vaccination, VaccinationSerializer, False),
     ("labs", LabResult, LabResultSerializer, False),
+    ("infusions", Infusion, InfusionSerializer, True),
+    ("measurements", Measurement, MeasurementSerializer, False),
 ]
 
 urlpatterns = [
@@ -44,6 +48,7 @@ urlpatterns = [
         api.CareLinkDetailView.as_view(),
         name="care-link-detail",
     ),
+    path("infusions/search", immune_api.InfusionSearchView.as_view(), name="infusion-search"),
     path(
         "care-teams/<uuid:team_id>/invitations/",
         api.InvitationCreateView.as_view(),

@@ -320,7 +320,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    # Two enums share the field name "route": name each after what it routes.
+    "ENUM_NAME_OVERRIDES": {
+        "TreatmentRouteEnum": "diary.models.Route",
+        "InfusionRouteEnum": "diary.models.InfusionRoute",
+    },
 }
 
 # --- Internationalisation -----------------------------------------------------------------

@@ -20,6 +20,16 @@ VALID = {
         "reference_high": 230,
         "collected_on": str(TODAY - dt.timedelta(days=10)),
     },
+    "infusions": {
+        "given_on": str(TODAY - dt.timedelta(days=1)),
+        "product": "Hizentra",
+        "route": "subcutaneous",
+        "dose_g": 8,
+        "lot_number": "P100234",
+        "sites": 2,
+        "reactions": ["site_swelling"],
+    },
+    "measurements": {"measured_on": str(TODAY - dt.timedelta(days=3)), "weight_kg": 21.4, "height_cm": 118.5},
 }
 # A field each type lets you change, and a valid new value.
 EDIT = {
@@ -28,5 +38,7 @@ EDIT = {
     "treatments": ("dose", "500 mg three times a day"),
     "vaccinations": ("notes", "left arm"),
     "labs": ("notes", "fasting"),
+    "infusions": ("lot_number", "P100235"),
+    "measurements": ("height_cm", 119.0),
 }
 ENTRY_TYPES = list(VALID)

@@ -1,5 +1,5 @@
 """Demo content for the embedded setup: a care team, a clinician, a patient, a caregiver with two
-children and a year of diary entries. Development only: refuses to run when DEBUG is off.
+children and a year of diary entries (the immune record's part: diary/demo_immune.py). Development only: refuses to run when DEBUG is off.
 
 Idempotent: accounts are keyed on fixed e-mail addresses, profiles and entries on fixed UUIDs
 (uuid5 on DEMO_NAMESPACE), so a second run finds everything in place and changes nothing. Entry
@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from accounts.models import CareTeam, CareTeamMember, Role, User
 from accounts.services import ClinicianError, clinician_add
+from diary.demo_immune import immune_diaries
 from diary.models import (
     CareLink,
     InfectionEpisode,
@@ -523,9 +524,14 @@ class Command(BaseCommand):
                 outcome=outcome,
             )
             changed = len(outcome.created)
-            for profile, diary in ((sam, sam_diary), (maya, maya_diary), (leo, leo_diary)):
+            immune = immune_diaries(cal, lambda key: demo_id(f"entry/{key}"))
+            for key, profile, diary in (
+                ("sam", sam, sam_diary),
+                ("maya", maya, maya_diary),
+                ("leo", leo, leo_diary),
+            ):
                 before = len(outcome.created)
-                write_entries(profile, diary(cal), outcome)
+                write_entries(profile, [*diary(cal), *immune.get(key, [])], outcome)
                 if len(outcome.created) > before or changed:
                     # The outbox row: the care app evaluates the new diary once this commits.
                     evaluation_request(profile_id=profile.pk)
