@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from sigmd_portal.api import StrictModelSerializer, StrictSerializer
 
-from .guidance import DATE_TOLERANCE
+from .clinical import DATE_TOLERANCE
 from .models import (
     AccessLogEntry,
     CareLink,
@@ -97,7 +97,14 @@ class ProfileSerializer(VersionedSerializer):
         read_only_fields = ["created_at"]
 
 
+class CreatedBySerializer(serializers.Serializer):
+    id = serializers.UUIDField(read_only=True)
+    display_name = serializers.CharField(read_only=True)
+
+
 class EntrySerializer(VersionedSerializer):
+    created_by = CreatedBySerializer(read_only=True, allow_null=True, help_text="Who logged it.")
+
     # (earlier, later) field pairs that must stay in order after a create or a partial update.
     ordered: tuple[tuple[str, str], ...] = ()
 
@@ -107,7 +114,7 @@ class EntrySerializer(VersionedSerializer):
         return attrs
 
     class Meta:
-        fields = ["id", "version", "notes", "created_at", "updated_at"]
+        fields = ["id", "version", "notes", "created_by", "created_at", "updated_at"]
         read_only_fields = ["created_at", "updated_at"]
 
 

@@ -19,6 +19,7 @@ from .models import (
     CareLink,
     CareTeamInvitation,
     EvaluationRequest,
+    InfectionEpisode,
     ManagerInvitation,
     Profile,
     ProfileManager,
@@ -71,7 +72,8 @@ def evaluation_request(*, profile_id: Any) -> EvaluationRequest:
 
 # --- creates that survive replays from offline devices -----------------------------------
 
-CONTENT_EXCLUDE = {"id", "profile", "version", "created_at", "updated_at"}
+# Set by the server, not sent by the client: a replay by the other parent is the same entry.
+CONTENT_EXCLUDE = {"id", "profile", "version", "created_at", "updated_at", "created_by", "severe_since"}
 
 
 def same_content(stored: models.Model, data: dict[str, Any]) -> bool:
@@ -112,11 +114,24 @@ def idempotent_create(
     return stored, False
 
 
-def entry_create(*, model: type[V], profile: Profile, data: dict[str, Any]) -> tuple[V, bool]:
+def severity_marked(row: Any, *, created: bool) -> None:
+    """An infection episode records when it became severe (see InfectionEpisode.severe_since)."""
+    if isinstance(row, InfectionEpisode):
+        row.mark_severity(today=timezone.localdate(), created=created)
+
+
+def entry_create(
+    *, model: type[V], profile: Profile, data: dict[str, Any], created_by: User | None = None
+) -> tuple[V, bool]:
+    extra: dict[str, Any] = {"profile": profile, "created_by": created_by}
+    if model is InfectionEpisode:
+        episode = InfectionEpisode(**data)
+        severity_marked(episode, created=True)
+        extra["severe_since"] = episode.severe_since
     return idempotent_create(
         model=model,
         data=data,
-        extra={"profile": profile},
+        extra=extra,
         after_insert=lambda row: evaluation_request(profile_id=profile.pk),
         is_own=lambda row: row.profile_id == profile.pk,  # type: ignore[attr-defined]
     )
@@ -168,6 +183,7 @@ def versioned_update(
         raise PreconditionFailed()
     for name, value in data.items():
         setattr(row, name, value)
+    severity_marked(row, created=False)
     row.version += 1  # type: ignore[attr-defined]
     row.save()
     if evaluate:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from kombu import Connection
 
@@ -30,6 +31,16 @@ def _broker_ok() -> str | None:
     return None
 
 
+def _evaluation_outbox() -> dict | None:
+    """Informational: pending and parked evaluation requests, and how long the oldest has waited."""
+    from care.selectors import outbox_status
+
+    try:
+        return outbox_status(now=timezone.now())
+    except Exception:
+        return None
+
+
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
@@ -43,4 +54,5 @@ def readyz(request: HttpRequest) -> JsonResponse:
     body["status"] = "ok" if ready else "unavailable"
     # Informational: a stale heartbeat means no worker or no beat, which the broker check can't see.
     body["worker_heartbeat"] = cache.get(HEARTBEAT_KEY) if checks["broker"] is None else None
+    body["evaluation_outbox"] = _evaluation_outbox() if checks["database"] is None else None
     return JsonResponse(body, status=200 if ready else 503)

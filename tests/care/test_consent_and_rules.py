@@ -130,7 +130,7 @@ def test_the_team_reads_and_tunes_its_thresholds(team, clinician):
         {"threshold": 4, "window_days": 365},
         {"threshold": 2, "window_days": 365},
     )
-    assert len(current["rules"]) == 9 and current["escalation_delay_minutes"] == 15
+    assert len(current["rules"]) == 11 and current["escalation_delay_minutes"] == 15
     body = {
         "escalation_delay_minutes": 10,
         "rules": [

@@ -3,18 +3,26 @@ from decimal import Decimal
 
 import pytest
 
-from diary.guidance import RED_FLAG_SYMPTOMS, guidance_for_infection, guidance_for_symptoms
+from diary.clinical import RED_FLAG_SYMPTOMS
+from diary.guidance import History, guidance_for_infection, guidance_for_symptoms
 from tests.conftest import client_for
 
 TODAY = dt.date(2026, 11, 24)
+NOW = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC)
 ADULT = dt.date(1990, 1, 1)
 SCHOOL_CHILD = dt.date(2018, 6, 1)
 
 
-def symptoms(codes=(), temperature=None, dob=SCHOOL_CHILD, on=TODAY):
+def symptoms(codes=(), temperature=None, dob=SCHOOL_CHILD, on=TODAY, history=History()):
     t = None if temperature is None else Decimal(str(temperature))
+    recorded_at = dt.datetime.combine(on, dt.time(11, 0), tzinfo=dt.UTC)
     return guidance_for_symptoms(
-        symptoms=list(codes), temperature_c=t, recorded_on=on, date_of_birth=dob, today=TODAY
+        symptoms=list(codes),
+        temperature_c=t,
+        recorded_at=recorded_at,
+        date_of_birth=dob,
+        now=NOW,
+        history=history,
     )
 
 
@@ -29,7 +37,7 @@ def infection(**overrides):
         "iv_antibiotics": False,
         "max_temperature_c": None,
         "date_of_birth": SCHOOL_CHILD,
-        "today": TODAY,
+        "now": NOW,
     }
     return guidance_for_infection(**{**fields, **overrides})
 
@@ -78,7 +86,7 @@ def test_a_backfilled_red_flag_is_not_sent_to_the_emergency_department():
         ({"kind": "meningitis"}, "urgent"),
         ({"kind": "sepsis", "severity": "severe"}, "urgent"),
         ({"severity": "life_threatening"}, "urgent"),
-        ({"icu": True}, "urgent"),
+        ({"icu": True}, "contact_care_team"),  # already in hospital: not "call the emergency number"
         ({"max_temperature_c": Decimal("40.1")}, "urgent"),
         ({"severity": "severe"}, "contact_care_team"),
         ({"hospitalized": True}, "contact_care_team"),
