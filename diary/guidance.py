@@ -188,7 +188,7 @@ def guidance_for_symptoms(
     recorded_at: datetime,
     date_of_birth: date,
     now: datetime,
-    history: History = History(),
+    history: History | None = None,
 ) -> Guidance:
     """`recorded_at` and `now` in the same (local) timezone: their dates are the diary's days."""
     day = recorded_at.date()
@@ -203,7 +203,7 @@ def guidance_for_symptoms(
         contact_reason=amber,
         fever=clinical.is_fever(symptoms=symptoms, temperature=temperature_c),
     )
-    return level_for(signals, date_of_birth=date_of_birth, today=now.date(), history=history)
+    return level_for(signals, date_of_birth=date_of_birth, today=now.date(), history=history or History())
 
 
 def guidance_for_infection(
@@ -218,7 +218,7 @@ def guidance_for_infection(
     max_temperature_c: Decimal | None,
     date_of_birth: date,
     now: datetime,
-    history: History = History(),
+    history: History | None = None,
 ) -> Guidance:
     today = now.date()
     ongoing = resolved_on is None or resolved_on >= today
@@ -241,7 +241,7 @@ def guidance_for_infection(
         fever=clinical.is_fever(temperature=max_temperature_c),
         articles=tuple(KIND_ARTICLES.get(kind, [ARTICLES["diary"]])),
     )
-    return level_for(signals, date_of_birth=date_of_birth, today=today, history=history)
+    return level_for(signals, date_of_birth=date_of_birth, today=today, history=history or History())
 
 
 def guidance_for_infusion(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api
+from . import api, vocabulary
 from .models import InfectionEpisode, LabResult, SymptomEntry, Treatment, Vaccination
 from .serializers import (
     InfectionEpisodeSerializer,
@@ -20,6 +20,7 @@ ENTRY_TYPES = [
 ]
 
 urlpatterns = [
+    path("vocabulary", vocabulary.VocabularyView.as_view(), name="vocabulary"),
     path("profiles/", api.ProfileListView.as_view(), name="profile-list"),
     path("profiles/join", api.ProfileJoinView.as_view(), name="profile-join"),
     path("profiles/<uuid:profile_id>/", api.ProfileDetailView.as_view(), name="profile-detail"),

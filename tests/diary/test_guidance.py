@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from diary.clinical import RED_FLAG_SYMPTOMS
-from diary.guidance import History, guidance_for_infection, guidance_for_symptoms
+from diary.guidance import guidance_for_infection, guidance_for_symptoms
 from tests.conftest import client_for
 
 TODAY = dt.date(2026, 11, 24)
@@ -13,7 +13,7 @@ ADULT = dt.date(1990, 1, 1)
 SCHOOL_CHILD = dt.date(2018, 6, 1)
 
 
-def symptoms(codes=(), temperature=None, dob=SCHOOL_CHILD, on=TODAY, history=History()):
+def symptoms(codes=(), temperature=None, dob=SCHOOL_CHILD, on=TODAY, history=None):
     t = None if temperature is None else Decimal(str(temperature))
     recorded_at = dt.datetime.combine(on, dt.time(11, 0), tzinfo=dt.UTC)
     return guidance_for_symptoms(
