@@ -6,7 +6,6 @@ import re
 import pytest
 from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
 from django.test import Client
-
 from django.utils import timezone
 
 from care import evaluation, notifications

@@ -7,7 +7,6 @@ import uuid
 import pytest
 from django.core import mail
 from django.db import connection
-
 from django.utils import timezone
 
 from care import evaluation

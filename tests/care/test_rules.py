@@ -8,8 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from care import rules
-from diary import clinical
 from care.rules import Episode, Facts, Symptoms, Treatment
+from diary import clinical
 
 DAY = date(2026, 11, 24)
 CHILD_DOB = date(2019, 5, 1)
