@@ -71,7 +71,8 @@ def test_a_request_that_succeeds_after_a_failure_is_processed_normally(linked_ch
     real = evaluation.profile_evaluate
     request = evaluation_request(profile_id=linked_child.pk)
     with monkeypatch.context() as broken:
-        broken.setattr(evaluation, "profile_evaluate", lambda **kw: 1 / 0)
+        # Raises after the alert is made: the savepoint rolls the work back, the attempt stays.
+        broken.setattr(evaluation, "profile_evaluate", lambda **kw: [real(**kw), 1 / 0])
         assert evaluation.evaluation_run(request_id=request.pk).failed
     assert not Alert.objects.exists()  # the failed attempt's work was rolled back
     assert evaluation.profile_evaluate is real
