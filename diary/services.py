@@ -64,8 +64,21 @@ def evaluation_dispatch(request_id: str) -> None:
 
 
 def evaluation_request(*, profile_id: Any) -> EvaluationRequest:
-    """Write the outbox row inside the caller's transaction; dispatch once it commits."""
-    request = EvaluationRequest.objects.create(profile_id=profile_id)
+    """Ask for the profile to be evaluated, inside the caller's transaction; dispatch on commit.
+
+    Coalesced: a pending request whose evaluation has not started serves this write too (we lock
+    it until we commit, so its evaluation cannot begin before this write is visible): one row per
+    profile however many writes wait. A request being evaluated now (locked by the worker) or
+    waiting after a failure gets a new row."""
+    waiting = (
+        EvaluationRequest.objects.select_for_update(skip_locked=True)
+        .filter(profile_id=profile_id, processed_at__isnull=True, parked_at__isnull=True, attempts=0)
+        .order_by("created_at")
+        .first()
+    )
+    request = waiting or EvaluationRequest.objects.create(profile_id=profile_id)
+    # Dispatched again even when coalesced: a lost earlier dispatch must not delay this write
+    # until the sweep, and a second task for a row already done finds nothing to do.
     transaction.on_commit(lambda: evaluation_dispatch(str(request.pk)), robust=True)
     return request
 
