@@ -9,7 +9,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet
+from django.db.models import Exists, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import CareTeam, CareTeamMember, Role, User
@@ -100,11 +100,13 @@ def digest_recipients(day: date) -> QuerySet[User]:
     return User.objects.filter(pk__in=told.values("recipient"))
 
 
-def alerts_to_escalate(now: datetime) -> QuerySet[Alert]:
+def alerts_to_escalate(now: datetime) -> list[Alert]:
     """Urgent alerts still open past their team's delay, not yet escalated, still linked."""
-    return with_active_consent(
+    candidates = with_active_consent(
         Alert.objects.filter(priority=Priority.URGENT, status=AlertStatus.OPEN, escalated_at__isnull=True)
-    ).filter(created_at__lte=now - F("team__escalation_delay_minutes") * timedelta(minutes=1))
+    ).select_related("team")
+    # Compared here, not in SQL: SQLite (the embedded setup) cannot multiply an interval.
+    return [a for a in candidates if a.created_at <= now - timedelta(minutes=a.team.escalation_delay_minutes)]  # type: ignore[union-attr]
 
 
 def alert_still_to_tell(*, alert_id: Any, recipient: User) -> bool:
