@@ -194,3 +194,31 @@ def test_the_digest_leaves_out_alerts_of_a_revoked_link(
     client.delete(f"/api/v1/profiles/{adult.id}/care-links/{other.id}/")
     Delivery.objects.all().delete()
     assert digest(dt.date(2026, 6, 2)) == []
+
+
+def test_a_clinician_who_left_the_team_is_told_nothing_more(
+    commit, adult, owner, clinician, second_clinician
+):
+    from accounts.models import CareTeamMember
+    from care.tasks import deliver
+
+    client = client_for(owner)
+    commit(log, client, adult, red_flag_reading(2), "symptoms")
+    first = Alert.objects.get()
+    pending = Delivery.objects.create(
+        recipient=second_clinician, channel="email", kind="escalation", alert=first
+    )
+    CareTeamMember.objects.filter(user=second_clinician).delete()
+    mail.outbox.clear()
+    deliver.apply(args=[pending.pk])
+    pending.refresh_from_db()
+    assert pending.status == "skipped" and mail.outbox == []
+    client_for(clinician).post(f"/api/v1/alerts/{first.id}/acknowledge")
+    commit(log, client, adult, red_flag_reading(0, ("seizure",)), "symptoms")
+    new = Alert.objects.exclude(pk=first.pk).get()
+    assert [m.to[0] for m in mail.outbox] == [clinician.email]
+    assert not Notification.objects.filter(recipient=second_clinician, alert=new).exists()
+    assert client_for(second_clinician).get("/api/v1/alerts/").json() in (
+        [],
+        {"next": None, "previous": None, "results": []},
+    )
