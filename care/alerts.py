@@ -78,7 +78,7 @@ def urgent_upsert(
     open_ = next((a for a in alerts if a.status == AlertStatus.OPEN and a.created_at >= collapse_since), None)
     created = []
     for finding in findings:
-        if finding.trigger in shown:
+        if finding.trigger is None or finding.trigger in shown:
             continue
         shown.add(finding.trigger)
         if open_ is not None:

@@ -13,9 +13,7 @@ from diary import clinical
 from diary.clinical import RULE_SPECS as RULES
 from diary.models import Profile, text_choices
 
-RuleCode = models.TextChoices(  # type: ignore[misc]
-    "RuleCode", [(code.upper(), (code, spec.label)) for code, spec in RULES.items()]
-)
+RuleCode = text_choices("RuleCode", tuple(clinical.Code(code, spec.label) for code, spec in RULES.items()))
 
 
 class TeamRuleSetting(models.Model):

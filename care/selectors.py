@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db.models import Exists, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -295,7 +294,7 @@ def profiles_time_could_cross(on: date) -> QuerySet[Profile]:
 def turned_adult_since(on: date, *, days: int) -> list[date]:
     """Dates of birth of everyone who became an adult (clinical.age_band) in the `days` days up
     to `on`: a night the job missed is caught up the next."""
-    anchor = on - relativedelta(years=clinical.CHILD_UNTIL_YEARS)
+    anchor = date(on.year - clinical.CHILD_UNTIL_YEARS, on.month, min(on.day, 28))
     candidates = (anchor - timedelta(days=k) for k in range(-2, days + 3))
     return [
         dob

@@ -266,9 +266,13 @@ def age_band(date_of_birth: date, on: date) -> str:
     return CHILD if is_child(date_of_birth, on) else ADULT
 
 
+def is_younger_than(date_of_birth: date, on: date, *, months: int) -> bool:
+    return on < date_of_birth + relativedelta(months=months)
+
+
 def is_infant(date_of_birth: date, on: date) -> bool:
     """Under INFANT_MONTHS on that day: the infant fever clause applies."""
-    return on < date_of_birth + relativedelta(months=INFANT_MONTHS)
+    return is_younger_than(date_of_birth, on, months=INFANT_MONTHS)
 
 
 def is_amber_age(date_of_birth: date, on: date) -> bool:

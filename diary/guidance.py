@@ -13,8 +13,6 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from dateutil.relativedelta import relativedelta
-
 from . import clinical
 from .clinical import ARTICLES, RED_FLAG_SYMPTOMS  # noqa: F401  (RED_FLAG_SYMPTOMS: a name others import)
 
@@ -160,7 +158,7 @@ def prolonged_fever(day: date, fever_days: Iterable[date]) -> bool:
 def after_infant_vaccination(
     day: date, date_of_birth: date, vaccinations: Iterable[tuple[str, date]]
 ) -> bool:
-    if day >= date_of_birth + relativedelta(months=VACCINATION_NOTE_MONTHS):
+    if not clinical.is_younger_than(date_of_birth, day, months=VACCINATION_NOTE_MONTHS):
         return False
     within = clinical.POST_VACCINATION_HOURS // 24
     return any(

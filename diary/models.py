@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -17,10 +18,11 @@ from accounts.models import CareTeam
 from . import clinical
 
 
-def text_choices(name: str, table: tuple[clinical.Code, ...]) -> type[models.TextChoices]:
-    """A TextChoices enum over one of diary.clinical's tables (codes and labels live there)."""
+def text_choices(name: str, table: tuple[clinical.Code, ...]) -> Any:
+    """A TextChoices enum over one of diary.clinical's tables (codes and labels live there).
+    Typed Any: its members (Sex.FEMALE …) are made at run time, which type checkers cannot see."""
     members = [(re.sub(r"\W", "_", c.code).upper(), (c.code, c.label)) for c in table]
-    return models.TextChoices(name, members)  # type: ignore[return-value]
+    return models.TextChoices(name, members)  # type: ignore[call-overload]
 
 
 Sex = text_choices("Sex", clinical.SEXES)

@@ -104,7 +104,7 @@ def idempotent_create(
     model: type[V],
     data: dict[str, Any],
     extra: dict[str, Any],
-    after_insert: Callable[[V], None],
+    after_insert: Callable[[V], object],
     is_own: Callable[[V], bool],
 ) -> tuple[V, bool]:
     """Insert a row under a client-chosen id, or recognise a replay of the same create.

@@ -1,5 +1,7 @@
 """Liveness and readiness probes for load balancers and the compose health checks."""
 
+from typing import Any
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
@@ -49,7 +51,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @never_cache
 def readyz(request: HttpRequest) -> JsonResponse:
     checks = {"database": _database_ok(), "broker": _broker_ok()}
-    body = {name: ("ok" if error is None else {"error": error}) for name, error in checks.items()}
+    body: dict[str, Any] = {
+        name: ("ok" if error is None else {"error": error}) for name, error in checks.items()
+    }
     ready = all(error is None for error in checks.values())
     body["status"] = "ok" if ready else "unavailable"
     # Informational: a stale heartbeat means no worker or no beat, which the broker check can't see.
