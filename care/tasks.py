@@ -35,6 +35,19 @@ def evaluate_profile(self, request_id: str) -> list[str]:
     return outcome.alert_ids
 
 
+@shared_task(name="care.tasks.evaluate_requests")
+def evaluate_requests(request_ids: list[str]) -> int:
+    """A batch of outbox rows (a team's new thresholds); a busy one goes back on its own."""
+    created = 0
+    for request_id in request_ids:
+        outcome = evaluation.evaluation_run(request_id=request_id)
+        if outcome.busy:
+            evaluate_profile.apply_async(args=[request_id], countdown=BUSY_RETRY_SECONDS)
+        deliveries_dispatch(outcome.delivery_ids)
+        created += len(outcome.alert_ids)
+    return created
+
+
 @shared_task(name="care.tasks.sweep_evaluation_outbox")
 def sweep_evaluation_outbox() -> int:
     """Re-send outbox rows left unprocessed (a broker that was down, a worker that died) and

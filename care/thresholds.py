@@ -7,7 +7,7 @@ from django.db import transaction
 
 from accounts.models import CareTeam, User
 from diary.models import CareLink
-from diary.services import evaluation_request
+from diary.services import evaluation_requests
 
 from . import rules
 from .models import TeamRuleSetting
@@ -39,8 +39,6 @@ def team_rules_replace(
         )
         for s in settings_in
     )
-    # New thresholds apply to linked profiles from now on.
-    for profile_id in CareLink.objects.filter(team=team, revoked_at__isnull=True).values_list(
-        "profile_id", flat=True
-    ):
-        evaluation_request(profile_id=profile_id)
+    # New thresholds apply to linked profiles from now on: evaluated in batches after the answer.
+    linked = CareLink.objects.filter(team=team, revoked_at__isnull=True).values_list("profile_id", flat=True)
+    evaluation_requests(profile_ids=linked)

@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 
 # The care app registers a Celery task under this name; the diary only knows the name.
 EVALUATE_PROFILE_TASK = "care.tasks.evaluate_profile"
+EVALUATE_REQUESTS_TASK = "care.tasks.evaluate_requests"  # a list of request ids
+EVALUATION_BATCH = 500
 
 V = TypeVar("V", bound=models.Model)
 
@@ -81,6 +83,43 @@ def evaluation_request(*, profile_id: Any) -> EvaluationRequest:
     # until the sweep, and a second task for a row already done finds nothing to do.
     transaction.on_commit(lambda: evaluation_dispatch(str(request.pk)), robust=True)
     return request
+
+
+def evaluation_batches_dispatch(request_ids: list[str]) -> None:
+    """Hand many outbox rows to the worker, one task per batch; a lost one is left to the sweep."""
+    from sigmd_portal.celery import app
+
+    for start in range(0, len(request_ids), EVALUATION_BATCH):
+        batch = request_ids[start : start + EVALUATION_BATCH]
+        try:
+            app.tasks[EVALUATE_REQUESTS_TASK].apply_async(args=[batch])
+        except Exception:
+            log.warning(
+                "%s evaluations not dispatched; the outbox sweep will retry", len(batch), exc_info=True
+            )
+            continue
+        EvaluationRequest.objects.filter(pk__in=batch, dispatched_at__isnull=True).update(
+            dispatched_at=timezone.now()
+        )
+
+
+def evaluation_requests(*, profile_ids: Any) -> list[str]:
+    """Ask for many profiles at once (a team's new thresholds): requests still waiting are reused
+    (locked, as in evaluation_request), the rest inserted in one statement, and one task per batch
+    dispatched on commit — a constant number of queries however many profiles."""
+    ids = list(profile_ids)
+    waiting = list(
+        EvaluationRequest.objects.select_for_update(skip_locked=True)
+        .filter(profile_id__in=ids, processed_at__isnull=True, parked_at__isnull=True, attempts=0)
+        .values_list("pk", "profile_id")
+    )
+    covered = {profile_id for _, profile_id in waiting}
+    created = EvaluationRequest.objects.bulk_create(
+        EvaluationRequest(profile_id=p) for p in ids if p not in covered
+    )
+    request_ids = [str(pk) for pk, _ in waiting] + [str(r.pk) for r in created]
+    transaction.on_commit(lambda: evaluation_batches_dispatch(request_ids), robust=True)
+    return request_ids
 
 
 # --- creates that survive replays from offline devices -----------------------------------
