@@ -17,9 +17,10 @@ from accounts.permissions import IsClinician
 from diary.api import ProfileScopedView, client_ip
 from diary.selectors import profile_summary
 
-from . import rules, services
+from . import rules
+from .alerts import AlertTransitionError, alert_acknowledge, alert_resolve, alerts_seen
 from .models import Notification, PushSubscription
-from .selectors import alerts_visible_to, default_thresholds_met, team_settings
+from .selectors import alerts_visible_to, team_in_force, team_settings, thresholds_met
 from .serializers import (
     AlertSerializer,
     NotificationSerializer,
@@ -30,6 +31,7 @@ from .serializers import (
     SummarySerializer,
     TeamRulesSerializer,
 )
+from .thresholds import team_rules_replace
 
 
 @extend_schema(tags=["alerts"])
@@ -52,7 +54,7 @@ class AlertListView(ListAPIView):
 
     def list(self, request: Request, *args, **kwargs) -> Response:
         alerts = list(self.get_queryset())
-        services.alerts_seen(actor=request.user, alerts=alerts, ip=client_ip(request))
+        alerts_seen(actor=request.user, alerts=alerts, ip=client_ip(request))
         return Response(self.get_serializer(alerts, many=True).data)
 
 
@@ -70,10 +72,8 @@ class AlertTransitionView(GenericAPIView):
 class AlertAcknowledgeView(AlertTransitionView):
     def post(self, request: Request, alert_id: str) -> Response:
         try:
-            alert = services.alert_acknowledge(
-                alert=self.alert(alert_id), user=request.user, ip=client_ip(request)
-            )
-        except services.AlertTransitionError as exc:
+            alert = alert_acknowledge(alert=self.alert(alert_id), user=request.user, ip=client_ip(request))
+        except AlertTransitionError as exc:
             return Response({"detail": str(exc), "code": "resolved"}, status=status.HTTP_409_CONFLICT)
         return Response(AlertSerializer(alert).data)
 
@@ -87,10 +87,10 @@ class AlertResolveView(AlertTransitionView):
         body = ResolveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
-            alert = services.alert_resolve(
+            alert = alert_resolve(
                 alert=alert, user=request.user, note=body.validated_data["note"], ip=client_ip(request)
             )
-        except services.AlertTransitionError as exc:
+        except AlertTransitionError as exc:
             return Response({"detail": str(exc), "code": "resolved"}, status=status.HTTP_409_CONFLICT)
         return Response(AlertSerializer(alert).data)
 
@@ -102,9 +102,13 @@ def rules_payload(team: CareTeam) -> dict:
         "rules": [
             {
                 "rule": code,
+                "label": rule.label,
                 "priority": rule.priority,
                 "unit": rule.unit,
-                "enabled": thresholds[code][rules.CHILD].enabled,
+                "can_disable": rule.can_disable,
+                "min_window_days": rule.min_window_days,
+                "max_window_days": rule.max_window_days,
+                "enabled": rules.in_force(code, rules.CHILD, thresholds).enabled,
                 **{
                     band: {
                         "threshold": thresholds[code][band].count,
@@ -136,7 +140,7 @@ class TeamRulesView(GenericAPIView):
         body = self.get_serializer(data=request.data)
         body.is_valid(raise_exception=True)
         settings_in = TeamRulesSerializer.rule_settings(body.validated_data)
-        services.team_rules_replace(
+        team_rules_replace(
             team=team,
             settings_in=settings_in,
             user=request.user,
@@ -148,7 +152,8 @@ class TeamRulesView(GenericAPIView):
 
 @extend_schema(tags=["profiles"], responses={200: SummarySerializer})
 class ProfileSummaryView(ProfileScopedView):
-    """The last 12 months in numbers, with which default alert thresholds are met."""
+    """The last 12 months in numbers, with which alert thresholds are met: those of the team in
+    force (the clinician's own; a manager's one linked team), else the defaults."""
 
     serializer_class = SummarySerializer
 
@@ -157,7 +162,7 @@ class ProfileSummaryView(ProfileScopedView):
         today = timezone.localdate()
         summary = profile_summary(profile, today=today)
         summary["age_band"] = rules.age_band(profile.date_of_birth, today)
-        summary["thresholds"] = default_thresholds_met(profile, today)
+        summary["thresholds"] = thresholds_met(profile, today, team=team_in_force(request.user, profile))
         return Response(SummarySerializer(summary).data)
 
 

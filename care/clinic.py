@@ -31,7 +31,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import CareTeam, User
 from diary.access import profiles_visible_to
 from diary.api import client_ip
-from diary.guidance import RED_FLAG_SYMPTOMS
+from diary.clinical import RED_FLAG_SYMPTOMS
 from diary.models import (
     CareTeamInvitation,
     Entry,
@@ -48,10 +48,12 @@ from diary.models import (
 from diary.selectors import profile_summary
 from diary.services import access_record, invitation_create
 
-from . import rules, services
+from . import alerts as lifecycle
+from . import rules
 from .forms import ResolveForm, TeamRulesForm
 from .models import Alert, AlertStatus, Notification, Priority, RuleCode
-from .selectors import alerts_visible_to, default_thresholds_met
+from .selectors import alerts_visible_to, team_in_force, thresholds_met
+from .thresholds import team_rules_replace
 
 View = Callable[..., HttpResponse]
 RECOVERY_CODES_PENDING = "clinic.show_recovery_codes"
@@ -216,7 +218,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     else:
         status = ""
     page = Paginator(alerts, ALERTS_PER_PAGE).get_page(request.GET.get("page"))
-    services.alerts_seen(actor=request.user, alerts=list(page.object_list), ip=client_ip(request))
+    lifecycle.alerts_seen(actor=request.user, alerts=list(page.object_list), ip=client_ip(request))
     return render(
         request,
         "clinic/inbox.html",
@@ -265,8 +267,8 @@ def alert_detail(request: HttpRequest, alert_id: Any) -> HttpResponse:
 def alert_acknowledge(request: HttpRequest, alert_id: Any) -> HttpResponse:
     alert = visible_alert(request, alert_id)
     try:
-        services.alert_acknowledge(alert=alert, user=request.user, ip=client_ip(request))
-    except services.AlertTransitionError as exc:
+        lifecycle.alert_acknowledge(alert=alert, user=request.user, ip=client_ip(request))
+    except lifecycle.AlertTransitionError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, "Alert acknowledged.")
@@ -281,10 +283,10 @@ def alert_resolve(request: HttpRequest, alert_id: Any) -> HttpResponse:
     if not form.is_valid():
         return alert_page(request, alert, form, status=400)
     try:
-        services.alert_resolve(
+        lifecycle.alert_resolve(
             alert=alert, user=request.user, note=form.cleaned_data["note"], ip=client_ip(request)
         )
-    except services.AlertTransitionError as exc:
+    except lifecycle.AlertTransitionError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, "Alert resolved.")
@@ -320,7 +322,7 @@ def patient_timeline(request: HttpRequest, profile_id: Any) -> HttpResponse:
             "infections_by_kind": [
                 (InfectionKind(kind).label, count) for kind, count in summary["infections"]["by_kind"].items()
             ],
-            "thresholds": default_thresholds_met(profile, today),
+            "thresholds": thresholds_met(profile, today, team=team_in_force(request.user, profile)),
             "alerts": clinic_alerts(request.user)
             .filter(profile=profile)
             .exclude(status=AlertStatus.RESOLVED),
@@ -341,7 +343,7 @@ def team_rules(request: HttpRequest, team_id: Any) -> HttpResponse:
     team = member_team(request, team_id)
     form = TeamRulesForm(request.POST or None, team=team)
     if request.method == "POST" and form.is_valid():
-        services.team_rules_replace(
+        team_rules_replace(
             team=team,
             settings_in=form.settings_in(),
             user=request.user,

@@ -9,25 +9,11 @@ from django.db import models
 from django.db.models import Q
 
 from accounts.models import CareTeam
-from diary.models import Profile
+from diary import clinical
+from diary.clinical import RULE_SPECS as RULES
+from diary.models import Profile, text_choices
 
-from .rules import RULES
-
-
-class RuleCode(models.TextChoices):
-    SEVERE_INFECTION = "severe_infection", "Severe infection"
-    RED_FLAG_SYMPTOMS = "red_flag_symptoms", "Red-flag symptoms"
-    INFUSION_REACTION = "infusion_reaction", "Infusion reaction"
-    RECURRENT_EAR_INFECTIONS = "recurrent_ear_infections", "Recurrent ear infections"
-    RECURRENT_SINUS_INFECTIONS = "recurrent_sinus_infections", "Recurrent sinus infections"
-    RECURRENT_PNEUMONIA = "recurrent_pneumonia", "Recurrent pneumonia"
-    DEEP_SEATED_INFECTIONS = "deep_seated_infections", "Deep-seated infections"
-    PROLONGED_ANTIBIOTICS = "prolonged_antibiotics", "Prolonged antibiotics"
-    RECURRENT_IV_ANTIBIOTICS = "recurrent_iv_antibiotics", "Recurrent IV antibiotics"
-    PERSISTENT_THRUSH = "persistent_thrush", "Persistent thrush"
-
-
-assert set(RuleCode.values) == set(RULES), "every rule in care.rules has a code here"
+RuleCode = text_choices("RuleCode", tuple(clinical.Code(code, spec.label) for code, spec in RULES.items()))
 
 
 class TeamRuleSetting(models.Model):
@@ -49,15 +35,8 @@ class TeamRuleSetting(models.Model):
         constraints = [models.UniqueConstraint(fields=["team", "rule"], name="one_setting_per_rule")]
 
 
-class Priority(models.TextChoices):
-    URGENT = "urgent"
-    ROUTINE = "routine"
-
-
-class AlertStatus(models.TextChoices):
-    OPEN = "open"
-    ACKNOWLEDGED = "acknowledged"
-    RESOLVED = "resolved"
+Priority = text_choices("Priority", clinical.ALERT_PRIORITIES)
+AlertStatus = text_choices("AlertStatus", clinical.ALERT_STATUSES)
 
 
 class Alert(models.Model):

@@ -2,26 +2,24 @@
 
 No ORM and no clock: the evaluation day is a parameter, so every rule is testable at its
 boundaries without a database. "The last N days" means the N days ending with (and
-including) the evaluation day.
+including) the evaluation day. Codes, defaults, bounds and wording: diary.clinical's rule table.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-# The diary's safety rules are the single source of what a red flag is.
-from diary.guidance import RECENT_DAYS, RED_FLAG_SYMPTOMS, in_window, is_child, temperature_red_flag
-from diary.immune_vocab import RED_FLAG_REACTIONS
+from diary import clinical
+from diary.clinical import ADULT, CHILD, RECENT_DAYS, ROUTINE, URGENT, Threshold, age_band, in_window
 from diary.selectors import covered_days
 
-URGENT, ROUTINE = "urgent", "routine"
-CHILD, ADULT = "child", "adult"
+__all__ = ["ADULT", "CHILD", "RECENT_DAYS", "ROUTINE", "URGENT", "Threshold", "age_band"]
 
-SEVERE_KINDS = frozenset({"sepsis", "meningitis", "osteomyelitis"})
-DEEP_SEATED_KINDS = frozenset({"sepsis", "meningitis", "osteomyelitis", "abscess"})
+Rule = clinical.RuleSpec
+RULES = clinical.RULE_SPECS
 
 
 @dataclass(frozen=True)
@@ -34,6 +32,12 @@ class Episode:
     hospitalized: bool = False
     icu: bool = False
     iv_antibiotics: bool = False
+    max_temperature_c: Decimal | None = None
+    severe_since: date | None = None  # when it became severe (an ongoing episode may escalate)
+
+    @property
+    def is_severe(self) -> bool:
+        return clinical.episode_is_severe(self)
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,12 @@ class Treatment:
     started_on: date
     ended_on: date | None = None
     prophylactic: bool = False
+    route: str = "oral"
+
+    @property
+    def is_antibiotic_course(self) -> bool:
+        """What the antibiotic rules count: systemic treatment, not prophylaxis, not creams."""
+        return self.kind == clinical.ANTIBIOTIC and not self.prophylactic and self.route != clinical.TOPICAL
 
 
 @dataclass(frozen=True)
@@ -68,23 +78,6 @@ class Facts:
     treatments: tuple[Treatment, ...] = ()
     infusions: tuple[Infusion, ...] = ()
 
-    def without(self, entry_ids: frozenset[str]) -> Facts:
-        """The same facts minus entries already accounted for (evidence of resolved alerts)."""
-        return replace(
-            self,
-            episodes=tuple(e for e in self.episodes if e.id not in entry_ids),
-            symptoms=tuple(s for s in self.symptoms if s.id not in entry_ids),
-            treatments=tuple(t for t in self.treatments if t.id not in entry_ids),
-            infusions=tuple(i for i in self.infusions if i.id not in entry_ids),
-        )
-
-
-@dataclass(frozen=True)
-class Threshold:
-    count: int
-    window_days: int
-    enabled: bool = True
-
 
 @dataclass(frozen=True)
 class RuleSetting:
@@ -96,124 +89,139 @@ class RuleSetting:
     adult: Threshold
 
 
+Evidence = tuple[tuple[str, str], ...]  # (type, id): "episode" | "symptom" | "treatment" | "infusion"
+
+
 @dataclass(frozen=True)
 class Finding:
     rule: str
     priority: str
     threshold: int
     window_days: int
-    evidence: tuple[tuple[str, str], ...]  # (type, id): "episode" | "symptom" | "treatment" | "infusion"
-    trigger: str | None = None  # the one entry an urgent alert is about
-    unit: str = "episodes"
+    evidence: Evidence
+    trigger: str | None = None  # the one entry an urgent finding is about
 
     @property
     def summary(self) -> str:
-        return SUMMARIES[self.rule].format(
-            n=len(self.evidence), threshold=self.threshold, window=self.window_days
-        )
+        return summary_of(self.rule, n=len(self.evidence), threshold=self.threshold, window=self.window_days)
 
 
-def age_band(date_of_birth: date, on: date) -> str:
-    return CHILD if is_child(date_of_birth, on) else ADULT
+def summary_of(rule: str, *, n: int, threshold: int, window: int) -> str:
+    return RULES[rule].summary.format(n=n, threshold=threshold, window=window)
 
 
-# --- the nine rules ------------------------------------------------------------------------
+def urgent_finding(rule: str, t: Threshold, kind: str, entry_id: str) -> Finding:
+    return Finding(rule, URGENT, 1, t.window_days, ((kind, entry_id),), entry_id)
 
 
-def severe_infection(facts: Facts, on: date, t: Threshold, band: str) -> list[Finding]:
-    findings = []
-    for e in facts.episodes:
-        severe = (
-            e.severity in {"severe", "life_threatening"}
-            or e.hospitalized
-            or e.icu
-            or e.iv_antibiotics
-            or e.kind in SEVERE_KINDS
-        )
-        if severe and in_window(e.onset, on, t.window_days):
-            findings.append(Finding("severe_infection", URGENT, 1, t.window_days, (("episode", e.id),), e.id))
-    return findings
+# --- the urgent rules: one finding per recent triggering entry ------------------------------------
 
 
-def red_flag_symptoms(facts: Facts, on: date, t: Threshold, band: str) -> list[Finding]:
-    findings = []
-    for s in facts.symptoms:
-        if not in_window(s.recorded_on, on, t.window_days):
-            continue
-        flagged = bool(RED_FLAG_SYMPTOMS.intersection(s.symptoms)) or temperature_red_flag(
-            s.temperature_c, date_of_birth=facts.date_of_birth, on=s.recorded_on
-        )
-        if flagged:
-            findings.append(
-                Finding("red_flag_symptoms", URGENT, 1, t.window_days, (("symptom", s.id),), s.id)
-            )
-    return findings
-
-
-def infusion_reaction(facts: Facts, on: date, t: Threshold, band: str) -> list[Finding]:
+def severe_infection(facts: Facts, on: date, t: Threshold) -> list[Finding]:
+    """Recent by onset, or an ongoing episode that escalated (became severe) within the window."""
     return [
-        Finding("infusion_reaction", URGENT, 1, t.window_days, (("infusion", i.id),), i.id)
-        for i in facts.infusions
-        if RED_FLAG_REACTIONS.intersection(i.reactions) and in_window(i.given_on, on, t.window_days)
+        urgent_finding("severe_infection", t, "episode", e.id)
+        for e in facts.episodes
+        if e.is_severe
+        and (
+            in_window(e.onset, on, t.window_days)
+            or (
+                e.resolved_on is None
+                and e.severe_since is not None
+                and in_window(e.severe_since, on, t.window_days)
+            )
+        )
     ]
 
 
-def count_of(rule: str, matches: Callable[[Episode], bool]):
+def red_flag_symptoms(facts: Facts, on: date, t: Threshold) -> list[Finding]:
+    """Red-flag codes or temperatures on symptom entries, and red-flag temperatures on episodes."""
+    dob = facts.date_of_birth
+    findings = [
+        urgent_finding("red_flag_symptoms", t, "symptom", s.id)
+        for s in facts.symptoms
+        if in_window(s.recorded_on, on, t.window_days)
+        and (
+            clinical.RED_FLAG_SYMPTOMS.intersection(s.symptoms)
+            or clinical.temperature_flag(s.temperature_c, date_of_birth=dob, on=s.recorded_on)
+        )
+    ]
+    findings += [
+        urgent_finding("red_flag_symptoms", t, "episode", e.id)
+        for e in facts.episodes
+        if in_window(e.onset, on, t.window_days)
+        and clinical.temperature_flag(e.max_temperature_c, date_of_birth=dob, on=e.onset)
+    ]
+    return findings
+
+
+def infusion_reaction(facts: Facts, on: date, t: Threshold) -> list[Finding]:
+    return [
+        urgent_finding("infusion_reaction", t, "infusion", i.id)
+        for i in facts.infusions
+        if in_window(i.given_on, on, t.window_days) and clinical.RED_FLAG_REACTIONS.intersection(i.reactions)
+    ]
+
+
+# --- the frequency rules: one finding with every entry that counts -----------------------------------
+
+
+def frequency(rule: str, t: Threshold, count: int, evidence: Evidence) -> list[Finding]:
+    return [Finding(rule, ROUTINE, t.count, t.window_days, evidence)] if count >= t.count else []
+
+
+def count_of(
+    rule: str, matches: Callable[[Episode], bool]
+) -> Callable[[Facts, date, Threshold], list[Finding]]:
     """A frequency rule: at least `count` matching episodes with onset in the window."""
 
-    def evaluate(facts: Facts, on: date, t: Threshold, band: str) -> list[Finding]:
-        hits = [e for e in facts.episodes if matches(e) and in_window(e.onset, on, t.window_days)]
-        if len(hits) < t.count:
-            return []
-        evidence = tuple(("episode", e.id) for e in sorted(hits, key=lambda e: (e.onset, e.id)))
-        return [Finding(rule, ROUTINE, t.count, t.window_days, evidence)]
+    def evaluate(facts: Facts, on: date, t: Threshold) -> list[Finding]:
+        hits = sorted(
+            (e for e in facts.episodes if matches(e) and in_window(e.onset, on, t.window_days)),
+            key=lambda e: (e.onset, e.id),
+        )
+        return frequency(rule, t, len(hits), tuple(("episode", e.id) for e in hits))
 
     evaluate.__name__ = rule
     return evaluate
 
 
-recurrent_ear_infections = count_of("recurrent_ear_infections", lambda e: e.kind == "otitis_media")
-recurrent_sinus_infections = count_of("recurrent_sinus_infections", lambda e: e.kind == "sinusitis")
-recurrent_pneumonia = count_of("recurrent_pneumonia", lambda e: e.kind == "pneumonia")
-deep_seated_infections = count_of("deep_seated_infections", lambda e: e.kind in DEEP_SEATED_KINDS)
-recurrent_iv_antibiotics = count_of("recurrent_iv_antibiotics", lambda e: e.iv_antibiotics)
-
-
 def antibiotic_days(
     treatments: Iterable[Treatment], on: date, window_days: int
 ) -> tuple[int, list[Treatment]]:
-    """Days in the window on a non-prophylactic antibiotic (overlapping courses count once;
-    a course without an end runs until the evaluation day), and the courses involved."""
+    """Days in the window on a counted antibiotic course (overlapping courses count once; a
+    course without an end runs until the evaluation day), and the courses involved."""
     start = on - timedelta(days=window_days - 1)
     used = [
-        t
-        for t in treatments
-        if t.kind == "antibiotic"
-        and not t.prophylactic
-        and t.started_on <= on
-        and (t.ended_on or on) >= start
+        t for t in treatments if t.is_antibiotic_course and t.started_on <= on and (t.ended_on or on) >= start
     ]
     return len(covered_days([(t.started_on, t.ended_on) for t in used], start=start, end=on)), used
 
 
-def prolonged_antibiotics(facts: Facts, on: date, t: Threshold, band: str) -> list[Finding]:
+def treatment_evidence(courses: Iterable[Treatment]) -> Evidence:
+    return tuple(("treatment", c.id) for c in sorted(courses, key=lambda c: (c.started_on, c.id)))
+
+
+def prolonged_antibiotics(facts: Facts, on: date, t: Threshold) -> list[Finding]:
     total, used = antibiotic_days(facts.treatments, on, t.window_days)
-    if total < t.count:
-        return []
-    evidence = tuple(("treatment", c.id) for c in sorted(used, key=lambda c: (c.started_on, c.id)))
-    return [Finding("prolonged_antibiotics", ROUTINE, t.count, t.window_days, evidence, unit="days")]
+    return frequency("prolonged_antibiotics", t, total, treatment_evidence(used))
 
 
-THRUSH_UNRESOLVED_DAYS = 30
+def frequent_antibiotic_courses(facts: Facts, on: date, t: Threshold) -> list[Finding]:
+    started = [
+        c for c in facts.treatments if c.is_antibiotic_course and in_window(c.started_on, on, t.window_days)
+    ]
+    return frequency("frequent_antibiotic_courses", t, len(started), treatment_evidence(started))
 
 
-def persistent_thrush(facts: Facts, on: date, t: Threshold, band: str) -> list[Finding]:
-    thrush = [e for e in facts.episodes if e.kind == "thrush"]
+def persistent_thrush(facts: Facts, on: date, t: Threshold) -> list[Finding]:
+    """Repeated thrush (`count` episodes in the window), or one unresolved for 30 days or more."""
+    thrush = [e for e in facts.episodes if e.kind == clinical.THRUSH]
     recent = [e for e in thrush if in_window(e.onset, on, t.window_days)]
     lasting = [
         e
         for e in thrush
-        if ((e.resolved_on or on) - e.onset).days >= THRUSH_UNRESOLVED_DAYS
+        if ((e.resolved_on or on) - e.onset).days >= clinical.THRUSH_UNRESOLVED_DAYS
         and in_window(e.resolved_on or on, on, t.window_days)
     ]
     hits = {e.id: e for e in (recent if len(recent) >= t.count else []) + lasting}
@@ -223,109 +231,43 @@ def persistent_thrush(facts: Facts, on: date, t: Threshold, band: str) -> list[F
     return [Finding("persistent_thrush", ROUTINE, t.count, t.window_days, evidence)]
 
 
-@dataclass(frozen=True)
-class Rule:
-    code: str
-    priority: str
-    evaluate: Callable[[Facts, date, Threshold, str], list[Finding]]
-    child: Threshold
-    adult: Threshold
-    unit: str = "episodes"
-    fixed_count: bool = field(default=False)  # urgent rules fire on one entry; only the window is tunable
-
-
-RULES: dict[str, Rule] = {
-    r.code: r
-    for r in [
-        Rule(
-            "severe_infection",
-            URGENT,
-            severe_infection,
-            Threshold(1, RECENT_DAYS),
-            Threshold(1, RECENT_DAYS),
-            "entries",
-            True,
-        ),
-        Rule(
-            "red_flag_symptoms",
-            URGENT,
-            red_flag_symptoms,
-            Threshold(1, RECENT_DAYS),
-            Threshold(1, RECENT_DAYS),
-            "entries",
-            True,
-        ),
-        Rule(
-            "infusion_reaction",
-            URGENT,
-            infusion_reaction,
-            Threshold(1, RECENT_DAYS),
-            Threshold(1, RECENT_DAYS),
-            "entries",
-            True,
-        ),
-        Rule(
-            "recurrent_ear_infections",
-            ROUTINE,
-            recurrent_ear_infections,
-            Threshold(4, 365),
-            Threshold(2, 365),
-        ),
-        Rule(
-            "recurrent_sinus_infections",
-            ROUTINE,
-            recurrent_sinus_infections,
-            Threshold(2, 365),
-            Threshold(2, 365),
-        ),
-        Rule("recurrent_pneumonia", ROUTINE, recurrent_pneumonia, Threshold(2, 365), Threshold(2, 730)),
-        Rule("deep_seated_infections", ROUTINE, deep_seated_infections, Threshold(2, 730), Threshold(2, 730)),
-        Rule(
-            "prolonged_antibiotics",
-            ROUTINE,
-            prolonged_antibiotics,
-            Threshold(60, 365),
-            Threshold(60, 365),
-            "days",
-        ),
-        Rule(
-            "recurrent_iv_antibiotics",
-            ROUTINE,
-            recurrent_iv_antibiotics,
-            Threshold(2, 365),
-            Threshold(2, 365),
-        ),
-        Rule("persistent_thrush", ROUTINE, persistent_thrush, Threshold(2, 365), Threshold(2, 365)),
-    ]
+EVALUATORS: dict[str, Callable[[Facts, date, Threshold], list[Finding]]] = {
+    "severe_infection": severe_infection,
+    "red_flag_symptoms": red_flag_symptoms,
+    "infusion_reaction": infusion_reaction,
+    "recurrent_ear_infections": count_of("recurrent_ear_infections", lambda e: e.kind == "otitis_media"),
+    "recurrent_sinus_infections": count_of("recurrent_sinus_infections", lambda e: e.kind == "sinusitis"),
+    "recurrent_pneumonia": count_of("recurrent_pneumonia", lambda e: e.kind == "pneumonia"),
+    "deep_seated_infections": count_of(
+        "deep_seated_infections", lambda e: e.kind in clinical.DEEP_SEATED_KINDS
+    ),
+    "prolonged_antibiotics": prolonged_antibiotics,
+    "frequent_antibiotic_courses": frequent_antibiotic_courses,
+    "recurrent_iv_antibiotics": count_of("recurrent_iv_antibiotics", lambda e: e.iv_antibiotics),
+    "persistent_thrush": persistent_thrush,
 }
-
-SUMMARIES = {
-    "severe_infection": "A severe infection was logged in the last {window} days.",
-    "red_flag_symptoms": "Red-flag symptoms were logged in the last {window} days.",
-    "infusion_reaction": "A red-flag reaction to an immunoglobulin infusion was logged in the last {window} days.",
-    "recurrent_ear_infections": "{n} ear infections in {window} days (threshold {threshold}).",
-    "recurrent_sinus_infections": "{n} sinus infections in {window} days (threshold {threshold}).",
-    "recurrent_pneumonia": "{n} pneumonias in {window} days (threshold {threshold}).",
-    "deep_seated_infections": "{n} deep-seated infections in {window} days (threshold {threshold}).",
-    "prolonged_antibiotics": "At least {threshold} days on antibiotics in {window} days ({n} courses).",
-    "recurrent_iv_antibiotics": "{n} infections needing IV antibiotics in {window} days (threshold {threshold}).",
-    "persistent_thrush": "Persistent or repeated thrush ({n} episodes).",
-}
+assert set(EVALUATORS) == set(RULES), "every rule in the table has an evaluator"
 
 Settings = dict[str, dict[str, Threshold]]  # rule code -> band -> threshold
 
 
 def default_settings() -> Settings:
-    return {code: {CHILD: rule.child, ADULT: rule.adult} for code, rule in RULES.items()}
+    return {code: {CHILD: spec.child, ADULT: spec.adult} for code, spec in RULES.items()}
+
+
+def in_force(code: str, band: str, settings: Settings | None) -> Threshold:
+    """The threshold that applies: a team's choice, except that urgent rules are never off."""
+    threshold = (settings or default_settings())[code][band]
+    spec = RULES[code]
+    if spec.priority == URGENT:  # a row saved before the bounds existed cannot weaken them
+        low, high = spec.min_window_days or 1, spec.max_window_days or RECENT_DAYS
+        return Threshold(1, min(max(threshold.window_days, low), high), True)
+    return threshold
 
 
 def evaluate_rule(code: str, facts: Facts, on: date, settings: Settings | None = None) -> list[Finding]:
-    threshold = (settings or default_settings())[code][age_band(facts.date_of_birth, on)]
-    return (
-        RULES[code].evaluate(facts, on, threshold, age_band(facts.date_of_birth, on))
-        if threshold.enabled
-        else []
-    )
+    threshold = in_force(code, age_band(facts.date_of_birth, on), settings)
+    return EVALUATORS[code](facts, on, threshold) if threshold.enabled else []
 
 
 def evaluate(facts: Facts, on: date, settings: Settings | None = None) -> list[Finding]:

@@ -1,31 +1,145 @@
-"""Reads for care. Everything about a profile is reached through the diary's access function."""
+"""Every read of care. Everything about a profile is reached through the diary's access function,
+and which alerts a clinician sees is decided once, here (`clinician_sees`)."""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.conf import settings
+from django.db.models import Exists, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import CareTeam, User
-from diary.access import profiles_visible_to
-from diary.models import CareLink, InfectionEpisode, Infusion, Profile, SymptomEntry, Treatment
+from accounts.models import CareTeam, CareTeamMember, Role, User
+from diary import clinical
+from diary.access import profiles_managed_by
+from diary.models import (
+    CareLink,
+    EvaluationRequest,
+    InfectionEpisode,
+    Infusion,
+    Profile,
+    SymptomEntry,
+    Treatment,
+)
 
 from . import rules
-from .models import Alert, RuleCode, TeamRuleSetting
+from .models import (
+    Alert,
+    AlertStatus,
+    Delivery,
+    DeliveryKind,
+    DeliveryStatus,
+    Notification,
+    Priority,
+    RuleCode,
+    TeamRuleSetting,
+)
+
+# --- which alerts a clinician sees ---------------------------------------------------------------
+
+
+def clinician_sees(user: Any) -> Q:
+    """The one condition for a clinician (a user, or an OuterRef to one) to see an alert: an active
+    member of the alert's team, and the profile still linked to that team (consent not revoked)."""
+    member = CareTeamMember.objects.filter(team=OuterRef("team"), user=user, user__is_active=True)
+    consent = CareLink.objects.filter(
+        profile=OuterRef("profile"), team=OuterRef("team"), revoked_at__isnull=True
+    )
+    return Q(Exists(member)) & Q(Exists(consent))
 
 
 def alerts_visible_to(user: User) -> QuerySet[Alert]:
-    """Clinicians: their teams' alerts on profiles still linked to them. Managers: every alert
-    on their profiles (read-only)."""
-    alerts = Alert.objects.filter(profile__in=profiles_visible_to(user))
-    if user.is_authenticated and user.is_clinician:
-        alerts = alerts.filter(team__memberships__user=user)
-    return alerts
+    """Clinicians (with TOTP set up): their teams' alerts on profiles still linked to those teams.
+    Managers: every alert on their profiles (read-only). The inbox, the digest, escalation,
+    deliveries and /api/v1/alerts/ all read alerts through this."""
+    if not user.is_authenticated:
+        return Alert.objects.none()
+    if user.is_clinician:
+        return Alert.objects.filter(clinician_sees(user)) if user.has_totp() else Alert.objects.none()
+    return Alert.objects.filter(profile__in=profiles_managed_by(user))
 
 
-def profile_facts(profile: Profile) -> rules.Facts:
-    """The plain facts the rules read: four queries, however long the diary."""
+def clinicians_seeing(alert_id: Any) -> QuerySet[User]:
+    """Who is told about an alert: every clinician who sees it (the same condition, per user)."""
+    return User.objects.filter(
+        Exists(Alert.objects.filter(pk=alert_id).filter(clinician_sees(OuterRef(OuterRef("pk"))))),
+        role=Role.CLINICIAN,
+    )
+
+
+def with_active_consent(alerts: QuerySet[Alert]) -> QuerySet[Alert]:
+    """Alerts some clinician may still see: a revoked link stops every message."""
+    consent = CareLink.objects.filter(
+        profile=OuterRef("profile"), team=OuterRef("team"), revoked_at__isnull=True
+    )
+    return alerts.filter(Exists(consent))
+
+
+def digest_window(day: date) -> tuple[datetime, datetime]:
+    """The 24 hours before this day's digest, which goes out at SIGMD_DIGEST_HOUR (UTC)."""
+    until = datetime.combine(day, time(settings.SIGMD_DIGEST_HOUR), tzinfo=UTC)
+    return until - timedelta(days=1), until
+
+
+def routine_alerts_for_digest(user: User, day: date) -> QuerySet[Alert]:
+    """The unresolved routine alerts of the 24 hours before this day's digest that the clinician
+    still sees: each alert is in one digest."""
+    since, until = digest_window(day)
+    return (
+        alerts_visible_to(user)
+        .filter(priority=Priority.ROUTINE, created_at__gte=since, created_at__lt=until)
+        .exclude(status=AlertStatus.RESOLVED)
+    )
+
+
+def digest_recipients(day: date) -> QuerySet[User]:
+    """Clinicians told in-app of a routine alert in this day's digest window (each then checked
+    through routine_alerts_for_digest, which applies who still sees what)."""
+    since, until = digest_window(day)
+    told = Notification.objects.filter(
+        kind=DeliveryKind.ALERT,
+        alert__priority=Priority.ROUTINE,
+        alert__created_at__gte=since,
+        alert__created_at__lt=until,
+    )
+    return User.objects.filter(pk__in=told.values("recipient"))
+
+
+def alerts_to_escalate(now: datetime) -> list[Alert]:
+    """Urgent alerts still open past their team's delay, not yet escalated, still linked."""
+    candidates = with_active_consent(
+        Alert.objects.filter(priority=Priority.URGENT, status=AlertStatus.OPEN, escalated_at__isnull=True)
+    ).select_related("team")
+    # Compared here, not in SQL: SQLite (the embedded setup) cannot multiply an interval.
+    return [a for a in candidates if a.created_at <= now - timedelta(minutes=a.team.escalation_delay_minutes)]  # type: ignore[union-attr]
+
+
+def alert_still_to_tell(*, alert_id: Any, recipient: User) -> bool:
+    """A delivery goes out only while its recipient still sees the alert and it is not resolved."""
+    return (
+        Alert.objects.filter(pk=alert_id, status__in=[AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED])
+        .filter(clinician_sees(recipient))
+        .exists()
+    )
+
+
+# --- what the rules read -----------------------------------------------------------------------
+
+
+def profile_facts(profile: Profile, *, on: date, lookback_days: int) -> rules.Facts:
+    """The plain facts the rules read, limited to what a window of `lookback_days` ending `on`
+    can reach (plus everything still ongoing): four queries, however long the diary."""
+    since = on - timedelta(days=lookback_days)
+    urgent_since = on - timedelta(days=clinical.URGENT_MAX_WINDOW_DAYS + 1)
+    episodes = InfectionEpisode.objects.filter(profile=profile).filter(
+        Q(onset__gte=since) | Q(resolved_on__isnull=True) | Q(resolved_on__gte=since)
+    )
+    treatments = Treatment.objects.filter(profile=profile).filter(
+        Q(started_on__gte=since) | Q(ended_on__isnull=True) | Q(ended_on__gte=since)
+    )
+    symptoms = SymptomEntry.objects.filter(profile=profile, recorded_at__date__gte=urgent_since)
     return rules.Facts(
         date_of_birth=profile.date_of_birth,
         episodes=tuple(
@@ -38,9 +152,20 @@ def profile_facts(profile: Profile) -> rules.Facts:
                 hospitalized=e.hospitalized,
                 icu=e.icu,
                 iv_antibiotics=e.iv_antibiotics,
+                max_temperature_c=e.max_temperature_c,
+                severe_since=e.severe_since,
             )
-            for e in InfectionEpisode.objects.filter(profile=profile).only(
-                "id", "kind", "onset", "severity", "resolved_on", "hospitalized", "icu", "iv_antibiotics"
+            for e in episodes.only(
+                "id",
+                "kind",
+                "onset",
+                "severity",
+                "resolved_on",
+                "hospitalized",
+                "icu",
+                "iv_antibiotics",
+                "max_temperature_c",
+                "severe_since",
             )
         ),
         symptoms=tuple(
@@ -50,9 +175,7 @@ def profile_facts(profile: Profile) -> rules.Facts:
                 symptoms=tuple(s.symptoms),
                 temperature_c=s.temperature_c,
             )
-            for s in SymptomEntry.objects.filter(profile=profile).only(
-                "id", "recorded_at", "symptoms", "temperature_c"
-            )
+            for s in symptoms.only("id", "recorded_at", "symptoms", "temperature_c")
         ),
         treatments=tuple(
             rules.Treatment(
@@ -61,28 +184,33 @@ def profile_facts(profile: Profile) -> rules.Facts:
                 started_on=t.started_on,
                 ended_on=t.ended_on,
                 prophylactic=t.prophylactic,
+                route=t.route,
             )
-            for t in Treatment.objects.filter(profile=profile).only(
-                "id", "kind", "started_on", "ended_on", "prophylactic"
-            )
+            for t in treatments.only("id", "kind", "started_on", "ended_on", "prophylactic", "route")
         ),
         infusions=tuple(
             rules.Infusion(id=str(i.id), given_on=i.given_on, reactions=tuple(i.reactions))
-            for i in Infusion.objects.filter(profile=profile).only("id", "given_on", "reactions")
+            for i in Infusion.objects.filter(profile=profile, given_on__gte=urgent_since).only(
+                "id", "given_on", "reactions"
+            )
         ),
     )
 
 
+def longest_window(settings_list: Iterable[rules.Settings]) -> int:
+    return max(t.window_days for s in settings_list for bands in s.values() for t in bands.values())
+
+
 def team_settings(team: CareTeam | None) -> rules.Settings:
-    settings = rules.default_settings()
+    settings_ = rules.default_settings()
     if team is None:
-        return settings
+        return settings_
     for row in TeamRuleSetting.objects.filter(team=team):
-        settings[row.rule] = {
+        settings_[row.rule] = {
             rules.CHILD: rules.Threshold(row.child_threshold, row.child_window_days, row.enabled),
             rules.ADULT: rules.Threshold(row.adult_threshold, row.adult_window_days, row.enabled),
         }
-    return settings
+    return settings_
 
 
 def active_teams(profile: Profile) -> list[CareTeam]:
@@ -92,33 +220,105 @@ def active_teams(profile: Profile) -> list[CareTeam]:
     ]
 
 
-def default_thresholds_met(profile: Profile, on: date) -> list[dict]:
-    """Each rule's default threshold for the profile's age band on that day, whether the diary
-    meets it, and the entries that do: what the summary and the clinic's patient page show."""
+def team_in_force(user: User, profile: Profile) -> CareTeam | None:
+    """Whose thresholds a screen shows: the clinician's own team linked to the profile; for a
+    manager, the one linked team (none, or several: the defaults)."""
+    teams = active_teams(profile)
+    if user.is_authenticated and user.is_clinician:
+        mine = set(CareTeamMember.objects.filter(user=user).values_list("team_id", flat=True))
+        teams = [t for t in teams if t.pk in mine]
+        return teams[0] if teams else None
+    return teams[0] if len(teams) == 1 else None
+
+
+def thresholds_met(profile: Profile, on: date, *, team: CareTeam | None = None) -> list[dict]:
+    """Each rule's threshold in force for the team (defaults without one) and the profile's age
+    band on that day, whether the diary meets it, and the entries that do: what the summary and
+    the clinic's patient page show."""
     band = rules.age_band(profile.date_of_birth, on)
-    findings = rules.evaluate(profile_facts(profile), on)
+    thresholds = team_settings(team)
+    facts = profile_facts(profile, on=on, lookback_days=longest_window([thresholds]))
+    findings = rules.evaluate(facts, on, thresholds)
     return [
         {
             "rule": code,
             "label": RuleCode(code).label,
-            "priority": rule.priority,
-            "unit": rule.unit,
-            "fixed_count": rule.fixed_count,
-            "threshold": getattr(rule, band).count,
-            "window_days": getattr(rule, band).window_days,
+            "priority": spec.priority,
+            "unit": spec.unit,
+            "fixed_count": spec.fixed_count,
+            "threshold": rules.in_force(code, band, thresholds).count,
+            "window_days": rules.in_force(code, band, thresholds).window_days,
+            "enabled": rules.in_force(code, band, thresholds).enabled,
             "met": any(f.rule == code for f in findings),
             "evidence": sorted({i for f in findings if f.rule == code for _, i in f.evidence}),
         }
-        for code, rule in rules.RULES.items()
+        for code, spec in rules.RULES.items()
     ]
 
 
-def with_active_consent(alerts: QuerySet[Alert]) -> QuerySet[Alert]:
-    """Only alerts whose team is still linked to the profile: a revoked link stops every message."""
-    return alerts.filter(
-        Exists(
-            CareLink.objects.filter(
-                profile=OuterRef("profile"), team=OuterRef("team"), revoked_at__isnull=True
-            )
-        )
+def default_thresholds_met(profile: Profile, on: date) -> list[dict]:
+    return thresholds_met(profile, on)
+
+
+# --- the outbox and deliveries -------------------------------------------------------------------
+
+
+def evaluation_requests_due(*, now: datetime, sweep_age: timedelta, limit: int = 500) -> list[str]:
+    """Outbox rows to (re)send: never dispatched or lost for `sweep_age`, or due after a backoff;
+    parked rows wait for an operator."""
+    pending = EvaluationRequest.objects.filter(processed_at__isnull=True, parked_at__isnull=True)
+    due = pending.filter(
+        Q(next_attempt_at__isnull=True, created_at__lte=now - sweep_age) | Q(next_attempt_at__lte=now)
     )
+    return [str(pk) for pk in due.order_by("created_at").values_list("pk", flat=True)[:limit]]
+
+
+def outbox_status(*, now: datetime) -> dict[str, Any]:
+    pending = EvaluationRequest.objects.filter(processed_at__isnull=True, parked_at__isnull=True)
+    parked = EvaluationRequest.objects.filter(processed_at__isnull=True, parked_at__isnull=False)
+    oldest = pending.aggregate(oldest=Min("created_at"))["oldest"]
+    return {
+        "pending": pending.count(),
+        "parked": parked.count(),
+        "oldest_pending_seconds": int((now - oldest).total_seconds()) if oldest else 0,
+    }
+
+
+CATCH_UP_DAYS = 7
+
+
+def profiles_time_could_cross(on: date) -> QuerySet[Profile]:
+    """Profiles whose evaluation can change on `on` with nothing new logged (one query): an
+    unresolved thrush, an antibiotic course open or ended in the last days, an 18th birthday in
+    the last days (CATCH_UP_DAYS: re-evaluating is idempotent, so a missed night costs nothing). (The infant clause uses the age on the day of each reading, so age alone never changes it.)"""
+    since = on - timedelta(days=CATCH_UP_DAYS)
+    thrush = InfectionEpisode.objects.filter(
+        profile=OuterRef("pk"), kind=clinical.THRUSH, resolved_on__isnull=True, onset__lte=on
+    )
+    course = Treatment.objects.filter(
+        profile=OuterRef("pk"), kind=clinical.ANTIBIOTIC, started_on__lte=on
+    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=since))
+    adults = turned_adult_since(on, days=CATCH_UP_DAYS)
+    return Profile.objects.filter(
+        Q(Exists(thrush)) | Q(Exists(course)) | Q(date_of_birth__in=adults)
+    ).order_by("pk")
+
+
+def turned_adult_since(on: date, *, days: int) -> list[date]:
+    """Dates of birth of everyone who became an adult (clinical.age_band) in the `days` days up
+    to `on`: a night the job missed is caught up the next."""
+    anchor = date(on.year - clinical.CHILD_UNTIL_YEARS, on.month, min(on.day, 28))
+    candidates = (anchor - timedelta(days=k) for k in range(-2, days + 3))
+    return [
+        dob
+        for dob in candidates
+        if clinical.age_band(dob, on) == clinical.ADULT
+        and clinical.age_band(dob, on - timedelta(days=days)) == clinical.CHILD
+    ]
+
+
+def deliveries_stale(*, older_than: timedelta = timedelta(minutes=15)) -> list[int]:
+    """Pending deliveries whose task was lost (dispatch failed or retries ran out of broker)."""
+    cutoff = timezone.now() - older_than
+    rows = Delivery.objects.filter(status=DeliveryStatus.PENDING, created_at__lte=cutoff)
+    return list(rows.order_by("created_at").values_list("pk", flat=True)[:500])

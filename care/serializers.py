@@ -62,23 +62,30 @@ class ThresholdSerializer(StrictSerializer):
 
 class RuleSettingSerializer(StrictSerializer):
     rule = serializers.ChoiceField(choices=RuleCode.choices)
+    label = serializers.CharField(read_only=True)
     priority = serializers.CharField(read_only=True)
     unit = serializers.CharField(read_only=True)
+    can_disable = serializers.BooleanField(read_only=True)
+    min_window_days = serializers.IntegerField(read_only=True, allow_null=True)
+    max_window_days = serializers.IntegerField(read_only=True, allow_null=True)
     enabled = serializers.BooleanField()
     child = ThresholdSerializer()
     adult = ThresholdSerializer()
 
     def validate(self, attrs):
-        rule = rules.RULES[attrs["rule"]]
-        if rule.fixed_count:
-            for band in ("child", "adult"):
-                if attrs[band]["threshold"] != 1:
-                    message = "This rule fires on a single entry; only its window can change."
-                    raise serializers.ValidationError({band: {"threshold": [message]}})
-                # Urgent rules look only at recent entries, so a backfilled diary never pages anyone.
-                if attrs[band]["window_days"] > rules.RECENT_DAYS:
-                    message = f"Urgent rules look back at most {rules.RECENT_DAYS} days."
-                    raise serializers.ValidationError({band: {"window_days": [message]}})
+        """Within the rule table's bounds: urgent rules stay on, fire on one entry, and look back
+        2 to 14 days (so a backfilled diary never pages anyone)."""
+        spec = rules.RULES[attrs["rule"]]
+        for band in ("child", "adult"):
+            problems = spec.problems(
+                enabled=attrs["enabled"],
+                count=attrs[band]["threshold"],
+                window_days=attrs[band]["window_days"],
+            )
+            if "enabled" in problems:
+                raise serializers.ValidationError({"enabled": [problems.pop("enabled")]})
+            if problems:
+                raise serializers.ValidationError({band: {k: [v] for k, v in problems.items()}})
         return attrs
 
 

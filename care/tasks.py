@@ -1,47 +1,104 @@
-"""Thin task interface: take ids, call a service, be safe to run twice."""
+"""The only module that enqueues. Thin: take ids, call a service, dispatch what it returns; safe
+to run twice. Services never import this module (they return ids), so there is no import circle."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
 
 from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from . import services
+from . import evaluation, notifications, selectors
+from .transports import TransientDeliveryError
+
+log = logging.getLogger(__name__)
+BUSY_RETRY_SECONDS = 2  # a row another worker holds is retried at once, not left for the sweep
 
 
-@shared_task(name="care.tasks.evaluate_profile", bind=True, max_retries=5)
+def deliveries_dispatch(delivery_ids: Iterable[int]) -> None:
+    """Enqueue sends (their rows are committed already); a lost publish is left to the sweep."""
+    for delivery_id in delivery_ids:
+        try:
+            deliver.delay(delivery_id)
+        except Exception:
+            log.warning("delivery %s not dispatched; the sweep will retry", delivery_id, exc_info=True)
+
+
+@shared_task(name="care.tasks.evaluate_profile", bind=True, max_retries=30)
 def evaluate_profile(self, request_id: str) -> list[str]:
-    return services.evaluation_run(request_id=request_id)
+    outcome = evaluation.evaluation_run(request_id=request_id)
+    if outcome.busy:
+        raise self.retry(countdown=BUSY_RETRY_SECONDS)
+    deliveries_dispatch(outcome.delivery_ids)
+    return outcome.alert_ids
+
+
+@shared_task(name="care.tasks.evaluate_requests")
+def evaluate_requests(request_ids: list[str]) -> int:
+    """A batch of outbox rows (a team's new thresholds); a busy one goes back on its own."""
+    created = 0
+    for request_id in request_ids:
+        outcome = evaluation.evaluation_run(request_id=request_id)
+        if outcome.busy:
+            evaluate_profile.apply_async(args=[request_id], countdown=BUSY_RETRY_SECONDS)
+        deliveries_dispatch(outcome.delivery_ids)
+        created += len(outcome.alert_ids)
+    return created
 
 
 @shared_task(name="care.tasks.sweep_evaluation_outbox")
 def sweep_evaluation_outbox() -> int:
-    """Re-send outbox rows left unprocessed (a broker that was down, a worker that died)."""
-    stale = services.evaluation_requests_stale(older_than=settings.SIGMD_EVALUATION_SWEEP_AGE)
-    for request_id in stale:
+    """Re-send outbox rows left unprocessed (a broker that was down, a worker that died) and
+    those due again after a failure's backoff."""
+    due = selectors.evaluation_requests_due(now=timezone.now(), sweep_age=settings.SIGMD_EVALUATION_SWEEP_AGE)
+    for request_id in due:
         evaluate_profile.delay(request_id)
-    return len(stale)
+    return len(due)
 
 
-@shared_task(name="care.tasks.deliver", bind=True, max_retries=services.MAX_ATTEMPTS)
+@shared_task(name="care.tasks.reevaluate_profiles")
+def reevaluate_profiles() -> int:
+    """Nightly: profiles that time alone could make cross a threshold (see evaluate_profiles)."""
+    outcome = evaluation.profiles_reevaluate(on=timezone.localdate())
+    deliveries_dispatch(outcome.delivery_ids)
+    return len(outcome.alert_ids)
+
+
+@shared_task(name="care.tasks.deliver", bind=True, max_retries=notifications.MAX_ATTEMPTS)
 def deliver(self, delivery_id: int) -> str:
     try:
-        return services.delivery_send(delivery_id=delivery_id)
-    except services.TransientDeliveryError as exc:
-        raise self.retry(exc=exc, countdown=services.backoff_seconds(self.request.retries)) from exc
+        return notifications.delivery_send(delivery_id=delivery_id)
+    except TransientDeliveryError as exc:
+        raise self.retry(exc=exc, countdown=notifications.backoff_seconds(self.request.retries)) from exc
 
 
 @shared_task(name="care.tasks.escalate_unacknowledged_alerts")
-def escalate_unacknowledged_alerts() -> list[str]:
-    return services.escalate_unacknowledged_alerts()
+def escalate_unacknowledged_alerts() -> int:
+    deliveries = notifications.escalate_unacknowledged_alerts()
+    deliveries_dispatch(deliveries)
+    return len(deliveries)
 
 
 @shared_task(name="care.tasks.send_routine_digests")
 def send_routine_digests() -> int:
-    return len(services.routine_digests_send(day=timezone.localdate()))
+    deliveries = notifications.routine_digests_send(day=timezone.localdate())
+    deliveries_dispatch(deliveries)
+    return len(deliveries)
 
 
 @shared_task(name="care.tasks.sweep_pending_deliveries")
 def sweep_pending_deliveries() -> int:
-    pending = services.deliveries_stale()
-    for delivery_id in pending:
-        deliver.delay(delivery_id)
+    pending = selectors.deliveries_stale()
+    deliveries_dispatch(pending)
     return len(pending)
+
+
+@shared_task(name="care.tasks.prune_pipeline")
+def prune_pipeline() -> int:
+    """Forget processed outbox rows and finished deliveries after SIGMD_PIPELINE_RETENTION."""
+    keep = settings.SIGMD_PIPELINE_RETENTION
+    return evaluation.evaluation_requests_prune(older_than=keep) + notifications.deliveries_prune(
+        older_than=keep
+    )

@@ -21,9 +21,10 @@ from rest_framework.response import Response
 from accounts.models import CareTeam
 from accounts.permissions import IsClinician
 
-from . import guidance, services
+from . import services
 from .access import profiles_managed_by, profiles_visible_to
-from .models import CareLink, Entry, InfectionEpisode, Infusion, Profile, SymptomEntry
+from .models import CareLink, Entry, InfectionEpisode, Profile
+from .selectors import entry_guidance
 from .serializers import (
     AccessLogEntrySerializer,
     CareLinkSerializer,
@@ -177,33 +178,8 @@ class ProfileDetailView(ProfileScopedView):
 
 
 def guidance_for(entry: Entry, profile: Profile) -> dict | None:
-    today = timezone.localdate()
-    if isinstance(entry, SymptomEntry):
-        return guidance.guidance_for_symptoms(
-            symptoms=entry.symptoms,
-            temperature_c=entry.temperature_c,
-            recorded_on=timezone.localdate(entry.recorded_at),
-            date_of_birth=profile.date_of_birth,
-            today=today,
-        ).as_dict()
-    if isinstance(entry, InfectionEpisode):
-        return guidance.guidance_for_infection(
-            kind=entry.kind,
-            severity=entry.severity,
-            onset=entry.onset,
-            resolved_on=entry.resolved_on,
-            hospitalized=entry.hospitalized,
-            icu=entry.icu,
-            iv_antibiotics=entry.iv_antibiotics,
-            max_temperature_c=entry.max_temperature_c,
-            date_of_birth=profile.date_of_birth,
-            today=today,
-        ).as_dict()
-    if isinstance(entry, Infusion):
-        return guidance.guidance_for_infusion(
-            reactions=entry.reactions, route=entry.route, given_on=entry.given_on, today=today
-        ).as_dict()
-    return None
+    found = entry_guidance(entry, profile, now=timezone.localtime())
+    return found.as_dict() if found else None
 
 
 class EntryView(ProfileScopedView):
@@ -229,7 +205,8 @@ class EntryView(ProfileScopedView):
 class EntryListView(ListModelMixin, EntryView):
     def get(self, request: Request, profile_id: str) -> Response:
         profile = self.profile(obj=self.model)
-        return Response(self.get_serializer(self.entries(profile), many=True).data)
+        entries = self.entries(profile).select_related("created_by")
+        return Response(self.get_serializer(entries, many=True).data)
 
     def post(self, request: Request, profile_id: str) -> Response:
         profile = self.profile(write=True)
@@ -237,7 +214,7 @@ class EntryListView(ListModelMixin, EntryView):
         serializer.is_valid(raise_exception=True)
         try:
             entry, created = services.entry_create(
-                model=self.model, profile=profile, data=serializer.validated_data
+                model=self.model, profile=profile, data=serializer.validated_data, created_by=request.user
             )
         except services.ReplayConflict:
             raise Conflict() from None

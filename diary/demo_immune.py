@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from django.db import models
 from rcpchgrowth import chronological_decimal_age, measurement_from_sds
 
-from .immune_vocab import GROWTH_REFERENCE
+from .clinical import GROWTH_REFERENCE
 from .models import InfectionEpisode, Infusion, LabResult, Measurement, Vaccination
 
 Entry = tuple[str, type[models.Model], dict[str, Any]]

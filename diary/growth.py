@@ -1,5 +1,5 @@
 """Children's growth centiles, from the RCPCH's rcpchgrowth library (UK-WHO charts): never from
-hand-typed tables. Which reference and which ages: see `immune_vocab.GROWTH_REFERENCE`.
+hand-typed tables. Which reference and which ages: see `clinical.GROWTH_REFERENCE`.
 
 Pure functions: no database, no clock.
 """
@@ -12,8 +12,7 @@ from typing import Any
 
 from rcpchgrowth import Measurement as GrowthMeasurement
 
-from .guidance import is_child
-from .immune_vocab import GROWTH_REFERENCE, GROWTH_REFERENCE_LABEL, GROWTH_SEXES
+from .clinical import GROWTH_REFERENCE, GROWTH_REFERENCE_LABEL, GROWTH_SEXES, is_child
 
 ADULT_NOTE = "Growth centiles are for children under 18; adults see their values only."
 SEX_NOTE = "Growth centiles need the profile's sex (female or male)."

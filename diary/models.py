@@ -3,7 +3,10 @@ teams, the access log and the evaluation outbox."""
 
 from __future__ import annotations
 
+import re
 import uuid
+from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -13,20 +16,26 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import CareTeam
 
-from . import immune_vocab
+from . import clinical
 
 
-class Sex(models.TextChoices):
-    FEMALE = "female"
-    MALE = "male"
-    OTHER = "other"
-    UNKNOWN = "unknown"
+def text_choices(name: str, table: tuple[clinical.Code, ...]) -> Any:
+    """A TextChoices enum over one of diary.clinical's tables (codes and labels live there).
+    Typed Any: its members (Sex.FEMALE …) are made at run time, which type checkers cannot see."""
+    members = [(re.sub(r"\W", "_", c.code).upper(), (c.code, c.label)) for c in table]
+    return models.TextChoices(name, members)  # type: ignore[call-overload]
 
 
-class Relationship(models.TextChoices):
-    SELF = "self"
-    CHILD = "child"
-    OTHER = "other"
+Sex = text_choices("Sex", clinical.SEXES)
+Relationship = text_choices("Relationship", clinical.RELATIONSHIPS)
+InfectionKind = text_choices("InfectionKind", clinical.INFECTION_KINDS)
+Severity = text_choices("Severity", clinical.SEVERITIES)
+SymptomCode = text_choices("SymptomCode", clinical.SYMPTOMS)
+TreatmentKind = text_choices("TreatmentKind", clinical.TREATMENT_KINDS)
+Route = text_choices("Route", clinical.TREATMENT_ROUTES)
+Vaccine = text_choices("Vaccine", clinical.VACCINES)
+Analyte = text_choices("Analyte", clinical.ANALYTES)
+Unit = text_choices("Unit", clinical.LAB_UNITS)
 
 
 class Versioned(models.Model):
@@ -80,6 +89,10 @@ class Entry(Versioned):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4)
     profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="%(class)ss")
     notes = models.TextField(blank=True, max_length=4000)
+    # Who logged it (a parent, the patient): set by the service on create, never by the client.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     history = HistoricalRecords(inherit=True, excluded_fields=["updated_at"])
 
     class Meta:
@@ -87,32 +100,6 @@ class Entry(Versioned):
 
     # The field that dates the entry, for ordering and windows.
     date_field: str = "created_at"
-
-
-class InfectionKind(models.TextChoices):
-    OTITIS_MEDIA = "otitis_media", "Ear infection (otitis media)"
-    SINUSITIS = "sinusitis", "Sinus infection"
-    PNEUMONIA = "pneumonia", "Pneumonia"
-    BRONCHITIS = "bronchitis", "Bronchitis"
-    UPPER_RESPIRATORY = "upper_respiratory", "Cold or upper respiratory infection"
-    PHARYNGITIS = "pharyngitis", "Sore throat (pharyngitis)"
-    SKIN_INFECTION = "skin_infection", "Skin infection"
-    ABSCESS = "abscess", "Abscess"
-    GASTROINTESTINAL = "gastrointestinal", "Stomach or gut infection"
-    URINARY_TRACT = "urinary_tract", "Urinary tract infection"
-    THRUSH = "thrush", "Thrush (fungal)"
-    SEPSIS = "sepsis", "Sepsis"
-    MENINGITIS = "meningitis", "Meningitis"
-    OSTEOMYELITIS = "osteomyelitis", "Bone infection (osteomyelitis)"
-    VIRAL_OTHER = "viral_other", "Other viral infection"
-    OTHER = "other", "Other"
-
-
-class Severity(models.TextChoices):
-    MILD = "mild"
-    MODERATE = "moderate"
-    SEVERE = "severe"
-    LIFE_THREATENING = "life_threatening"
 
 
 class InfectionEpisode(Entry):
@@ -127,6 +114,9 @@ class InfectionEpisode(Entry):
     er_visit = models.BooleanField(default=False)
     confirmed_by_clinician = models.BooleanField(default=False)
     organism = models.CharField(max_length=200, blank=True)
+    # The day the episode became severe: its onset if logged severe, the day of the edit if it
+    # escalated later. An ongoing episode that escalated recently counts for the urgent rule.
+    severe_since = models.DateField(null=True, blank=True)
 
     date_field = "onset"
 
@@ -134,28 +124,16 @@ class InfectionEpisode(Entry):
         ordering = ["-onset", "-created_at"]
         indexes = [models.Index(fields=["profile", "onset"])]
 
+    @property
+    def is_severe(self) -> bool:
+        return clinical.episode_is_severe(self)
 
-class SymptomCode(models.TextChoices):
-    FEVER = "fever"
-    COUGH = "cough"
-    EAR_PAIN = "ear_pain"
-    SORE_THROAT = "sore_throat"
-    RUNNY_NOSE = "runny_nose"
-    SINUS_PAIN = "sinus_pain"
-    FATIGUE = "fatigue"
-    DIARRHEA = "diarrhea"
-    VOMITING = "vomiting"
-    RASH = "rash"
-    JOINT_PAIN = "joint_pain"
-    HEADACHE = "headache"
-    SHORTNESS_OF_BREATH = "shortness_of_breath"
-    STIFF_NECK = "stiff_neck"
-    NON_BLANCHING_RASH = "non_blanching_rash"
-    CONFUSION = "confusion"
-    SEIZURE = "seizure"
-    DIFFICULTY_BREATHING = "difficulty_breathing"
-    HARD_TO_WAKE = "hard_to_wake"
-    BLUE_LIPS = "blue_lips"
+    def mark_severity(self, *, today: date, created: bool) -> None:
+        """Keep severe_since true to the episode after a create or an edit."""
+        if not self.is_severe:
+            self.severe_since = None
+        elif self.severe_since is None:
+            self.severe_since = self.onset if created else today
 
 
 class SymptomEntry(Entry):
@@ -169,22 +147,6 @@ class SymptomEntry(Entry):
     class Meta:
         ordering = ["-recorded_at", "-created_at"]
         indexes = [models.Index(fields=["profile", "recorded_at"])]
-
-
-class TreatmentKind(models.TextChoices):
-    ANTIBIOTIC = "antibiotic"
-    IMMUNOGLOBULIN = "immunoglobulin"
-    ANTIVIRAL = "antiviral"
-    ANTIFUNGAL = "antifungal"
-    OTHER = "other"
-
-
-class Route(models.TextChoices):
-    ORAL = "oral"
-    IV = "iv"
-    IM = "im"
-    SUBCUTANEOUS = "subcutaneous"
-    TOPICAL = "topical"
 
 
 class Treatment(Entry):
@@ -201,20 +163,6 @@ class Treatment(Entry):
     class Meta:
         ordering = ["-started_on", "-created_at"]
         indexes = [models.Index(fields=["profile", "started_on"])]
-
-
-class Vaccine(models.TextChoices):
-    PCV13 = "PCV13"
-    PCV15 = "PCV15"
-    PCV20 = "PCV20"
-    PCV21 = "PCV21"
-    PPSV23 = "PPSV23"
-    HIB = "Hib"
-    MENACWY = "MenACWY"
-    MENB = "MenB"
-    INFLUENZA = "influenza"
-    COVID19 = "COVID-19"
-    OTHER = "other"
 
 
 class VaccinationQuerySet(models.QuerySet):
@@ -243,29 +191,7 @@ class Vaccination(Entry):
         ordering = ["-given_on", "-created_at"]
 
 
-class Analyte(models.TextChoices):
-    IGM = "IgM"
-    IGG = "IgG"
-    IGA = "IgA"
-    IGE = "IgE"
-    IGG1 = "IgG1"
-    IGG2 = "IgG2"
-    IGG3 = "IgG3"
-    IGG4 = "IgG4"
-    PNEUMOCOCCAL_TITER = "pneumococcal_titer"
-    OTHER = "other"
-
-
-class Unit(models.TextChoices):
-    MG_DL = "mg/dL"
-    G_L = "g/L"
-    UG_ML = "ug/mL"
-    OTHER = "other"
-
-
-class TitreTiming(models.TextChoices):
-    PRE = "pre", dict(immune_vocab.TITRE_TIMINGS)["pre"]
-    POST = "post", dict(immune_vocab.TITRE_TIMINGS)["post"]
+TitreTiming = text_choices("TitreTiming", clinical.TITRE_TIMINGS)
 
 
 class LabResult(Entry):
@@ -293,9 +219,7 @@ class LabResult(Entry):
         return self.reference_low is not None and self.value < self.reference_low
 
 
-class InfusionRoute(models.TextChoices):
-    IV = "iv", dict(immune_vocab.INFUSION_ROUTES)["iv"]
-    SUBCUTANEOUS = "subcutaneous", dict(immune_vocab.INFUSION_ROUTES)["subcutaneous"]
+InfusionRoute = text_choices("InfusionRoute", clinical.INFUSION_ROUTES)
 
 
 class Infusion(Entry):
@@ -321,13 +245,15 @@ class Infusion(Entry):
 
     @property
     def red_flag_reactions(self) -> list[str]:
-        return sorted(immune_vocab.RED_FLAG_REACTIONS.intersection(self.reactions))
+        return sorted(clinical.RED_FLAG_REACTIONS.intersection(self.reactions))
 
     @property
     def reactions_labelled(self) -> list[tuple[str, bool]]:
         """(family-facing label, is a red flag) for each reaction."""
-        labels = dict(immune_vocab.INFUSION_REACTIONS)
-        return [(labels.get(code, code), code in immune_vocab.RED_FLAG_REACTIONS) for code in self.reactions]
+        return [
+            (clinical.label_of(clinical.INFUSION_REACTIONS, code), code in clinical.RED_FLAG_REACTIONS)
+            for code in self.reactions
+        ]
 
 
 class MeasurementManager(models.Manager):
@@ -462,6 +388,10 @@ class EvaluationRequest(models.Model):
     processed_at = models.DateTimeField(null=True, blank=True, db_index=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    # After a failure: not before this time (backoff). Null: due as soon as dispatched.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # After too many failures: left for an operator (/readyz shows how many), never retried alone.
+    parked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [

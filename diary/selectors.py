@@ -5,28 +5,33 @@ from __future__ import annotations
 import re
 import statistics
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from itertools import pairwise
 from typing import Any
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
+from . import clinical, guidance
+from .clinical import DAYS_PER_MONTH, ON_THERAPY_DAYS
 from .growth import growth_centiles
-from .immune_vocab import DAYS_PER_MONTH, ON_THERAPY_DAYS
 from .models import (
     Analyte,
+    Entry,
     InfectionEpisode,
     Infusion,
     LabResult,
     Measurement,
     Profile,
+    SymptomEntry,
     Treatment,
     Vaccination,
 )
 
-SERIOUS_KINDS = ("pneumonia", "sepsis", "meningitis", "osteomyelitis", "abscess")
 SUMMARY_ANALYTES = ("IgM", "IgG", "IgA")
 TREND_ANALYTES = ("IgM", "IgG", "IgA", "IgG1", "IgG2", "IgG3", "IgG4")
+# How far back other entries matter to one entry's guidance (a fever's run, a recent vaccination).
+GUIDANCE_LOOKBACK_DAYS = 31
 
 
 def covered_days(spans: Iterable[tuple[date, date | None]], *, start: date, end: date) -> set[date]:
@@ -47,7 +52,8 @@ def profile_summary(profile: Profile, *, today: date, days: int = 365) -> dict[s
     totals = episodes.aggregate(
         total=Count("id"),
         serious=Count(
-            "id", filter=Q(kind__in=SERIOUS_KINDS) | Q(severity__in=["severe", "life_threatening"])
+            "id",
+            filter=Q(kind__in=clinical.SERIOUS_INFECTION_KINDS) | Q(severity__in=clinical.SEVERE_SEVERITIES),
         ),
         hospitalizations=Count("id", filter=Q(hospitalized=True)),
         iv_antibiotic_courses=Count("id", filter=Q(iv_antibiotics=True)),
@@ -279,3 +285,65 @@ def growth_latest(profile: Profile) -> dict[str, Any]:
         out["reference"] = out["reference"] or centiles["reference"]
         out["note"] = out["note"] or centiles["note"]
     return out
+
+
+def guidance_history(profile: Profile, *, day: date, exclude: Any = None) -> guidance.History:
+    """The fever days and vaccinations around `day` that one entry's guidance takes into account:
+    three small queries over a month of the diary."""
+    since, until = day - timedelta(days=GUIDANCE_LOOKBACK_DAYS), day + clinical.DATE_TOLERANCE
+    readings = SymptomEntry.objects.filter(
+        profile=profile, recorded_at__date__gte=since, recorded_at__date__lte=until
+    ).exclude(pk=exclude)
+    fever_days = [
+        timezone.localdate(s.recorded_at)
+        for s in readings.only("recorded_at", "symptoms", "temperature_c")
+        if clinical.is_fever(symptoms=s.symptoms, temperature=s.temperature_c)
+    ]
+    fever_days += (
+        InfectionEpisode.objects.filter(
+            profile=profile, onset__gte=since, onset__lte=until, max_temperature_c__gte=clinical.FEVER_C
+        )
+        .exclude(pk=exclude)
+        .values_list("onset", flat=True)
+    )
+    vaccinations = Vaccination.objects.filter(profile=profile, given_on__gte=since, given_on__lte=until)
+    return guidance.History(
+        fever_days=tuple(fever_days), vaccinations=tuple(vaccinations.values_list("vaccine", "given_on"))
+    )
+
+
+def entry_guidance(entry: Entry, profile: Profile, *, now: datetime) -> guidance.Guidance | None:
+    """The safety guidance for an infection, symptom or infusion entry (None for other types); `now` local."""
+    if isinstance(entry, SymptomEntry):
+        recorded_at = timezone.localtime(entry.recorded_at)
+        return guidance.guidance_for_symptoms(
+            symptoms=entry.symptoms,
+            temperature_c=entry.temperature_c,
+            recorded_at=recorded_at,
+            date_of_birth=profile.date_of_birth,
+            now=now,
+            history=guidance_history(profile, day=recorded_at.date(), exclude=entry.pk),
+        )
+    if isinstance(entry, InfectionEpisode):
+        return guidance.guidance_for_infection(
+            kind=entry.kind,
+            severity=entry.severity,
+            onset=entry.onset,
+            resolved_on=entry.resolved_on,
+            hospitalized=entry.hospitalized,
+            icu=entry.icu,
+            iv_antibiotics=entry.iv_antibiotics,
+            max_temperature_c=entry.max_temperature_c,
+            date_of_birth=profile.date_of_birth,
+            now=now,
+            history=guidance_history(profile, day=entry.onset, exclude=entry.pk),
+        )
+    if isinstance(entry, Infusion):
+        return guidance.guidance_for_infusion(
+            reactions=entry.reactions,
+            route=entry.route,
+            given_on=entry.given_on,
+            date_of_birth=profile.date_of_birth,
+            now=now,
+        )
+    return None

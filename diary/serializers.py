@@ -10,9 +10,9 @@ from rest_framework import serializers
 
 from sigmd_portal.api import StrictModelSerializer, StrictSerializer
 
-from . import immune_vocab
+from . import clinical
+from .clinical import DATE_TOLERANCE
 from .growth import growth_centiles
-from .guidance import DATE_TOLERANCE
 from .models import (
     AccessLogEntry,
     Analyte,
@@ -104,7 +104,14 @@ class ProfileSerializer(VersionedSerializer):
         read_only_fields = ["created_at"]
 
 
+class CreatedBySerializer(serializers.Serializer):
+    id = serializers.UUIDField(read_only=True)
+    display_name = serializers.CharField(read_only=True)
+
+
 class EntrySerializer(VersionedSerializer):
+    created_by = CreatedBySerializer(read_only=True, allow_null=True, help_text="Who logged it.")
+
     # (earlier, later) field pairs that must stay in order after a create or a partial update.
     ordered: tuple[tuple[str, str], ...] = ()
 
@@ -114,7 +121,7 @@ class EntrySerializer(VersionedSerializer):
         return attrs
 
     class Meta:
-        fields = ["id", "version", "notes", "created_at", "updated_at"]
+        fields = ["id", "version", "notes", "created_by", "created_at", "updated_at"]
         read_only_fields = ["created_at", "updated_at"]
 
 
@@ -238,7 +245,7 @@ class LabResultSerializer(EntrySerializer):
         max_length=16, allow_blank=True, required=False, help_text='Pneumococcal serotype, e.g. "14".'
     )
     timing = serializers.ChoiceField(
-        choices=[code for code, _ in immune_vocab.TITRE_TIMINGS], allow_blank=True, required=False
+        choices=[c.code for c in clinical.TITRE_TIMINGS], allow_blank=True, required=False
     )
     vaccination = serializers.UUIDField(
         source="vaccination_id",
@@ -300,8 +307,8 @@ class InfusionSerializer(EntrySerializer):
         min_value=1, max_value=12, allow_null=True, required=False, help_text="Needle sites (SCIG)."
     )
     reactions = serializers.ListField(
-        child=serializers.ChoiceField(choices=[code for code, _ in immune_vocab.INFUSION_REACTIONS]),
-        max_length=len(immune_vocab.INFUSION_REACTIONS),
+        child=serializers.ChoiceField(choices=[c.code for c in clinical.INFUSION_REACTIONS]),
+        max_length=len(clinical.INFUSION_REACTIONS),
         required=False,
     )
 
@@ -321,7 +328,7 @@ class InfusionSerializer(EntrySerializer):
 
     def validate_reactions(self, value: list[str]) -> list[str]:
         codes = sorted(set(value))  # one spelling of "the same entry", for replays
-        if immune_vocab.NO_REACTION in codes and len(codes) > 1:
+        if clinical.NO_REACTION in codes and len(codes) > 1:
             raise serializers.ValidationError("“No reaction” cannot go with a reaction.")
         return codes
 
@@ -355,12 +362,8 @@ class CentilesSerializer(serializers.Serializer):
 
 class MeasurementSerializer(EntrySerializer):
     measured_on = serializers.DateField(validators=[not_in_future])
-    weight_kg = measurement_value_field(
-        immune_vocab.WEIGHT_KG_MIN, immune_vocab.WEIGHT_KG_MAX, 3, "Kilograms"
-    )
-    height_cm = measurement_value_field(
-        immune_vocab.HEIGHT_CM_MIN, immune_vocab.HEIGHT_CM_MAX, 1, "Centimetres"
-    )
+    weight_kg = measurement_value_field(clinical.WEIGHT_KG_MIN, clinical.WEIGHT_KG_MAX, 3, "Kilograms")
+    height_cm = measurement_value_field(clinical.HEIGHT_CM_MIN, clinical.HEIGHT_CM_MAX, 1, "Centimetres")
     centiles = serializers.SerializerMethodField()
 
     class Meta(EntrySerializer.Meta):

@@ -19,6 +19,7 @@ from .models import (
     CareLink,
     CareTeamInvitation,
     EvaluationRequest,
+    InfectionEpisode,
     ManagerInvitation,
     Profile,
     ProfileManager,
@@ -29,6 +30,8 @@ log = logging.getLogger(__name__)
 
 # The care app registers a Celery task under this name; the diary only knows the name.
 EVALUATE_PROFILE_TASK = "care.tasks.evaluate_profile"
+EVALUATE_REQUESTS_TASK = "care.tasks.evaluate_requests"  # a list of request ids
+EVALUATION_BATCH = 500
 
 V = TypeVar("V", bound=models.Model)
 
@@ -63,15 +66,66 @@ def evaluation_dispatch(request_id: str) -> None:
 
 
 def evaluation_request(*, profile_id: Any) -> EvaluationRequest:
-    """Write the outbox row inside the caller's transaction; dispatch once it commits."""
-    request = EvaluationRequest.objects.create(profile_id=profile_id)
+    """Ask for the profile to be evaluated, inside the caller's transaction; dispatch on commit.
+
+    Coalesced: a pending request whose evaluation has not started serves this write too (we lock
+    it until we commit, so its evaluation cannot begin before this write is visible): one row per
+    profile however many writes wait. A request being evaluated now (locked by the worker) or
+    waiting after a failure gets a new row."""
+    waiting = (
+        EvaluationRequest.objects.select_for_update(skip_locked=True)
+        .filter(profile_id=profile_id, processed_at__isnull=True, parked_at__isnull=True, attempts=0)
+        .order_by("created_at")
+        .first()
+    )
+    request = waiting or EvaluationRequest.objects.create(profile_id=profile_id)
+    # Dispatched again even when coalesced: a lost earlier dispatch must not delay this write
+    # until the sweep, and a second task for a row already done finds nothing to do.
     transaction.on_commit(lambda: evaluation_dispatch(str(request.pk)), robust=True)
     return request
 
 
+def evaluation_batches_dispatch(request_ids: list[str]) -> None:
+    """Hand many outbox rows to the worker, one task per batch; a lost one is left to the sweep."""
+    from sigmd_portal.celery import app
+
+    for start in range(0, len(request_ids), EVALUATION_BATCH):
+        batch = request_ids[start : start + EVALUATION_BATCH]
+        try:
+            app.tasks[EVALUATE_REQUESTS_TASK].apply_async(args=[batch])
+        except Exception:
+            log.warning(
+                "%s evaluations not dispatched; the outbox sweep will retry", len(batch), exc_info=True
+            )
+            continue
+        EvaluationRequest.objects.filter(pk__in=batch, dispatched_at__isnull=True).update(
+            dispatched_at=timezone.now()
+        )
+
+
+def evaluation_requests(*, profile_ids: Any) -> list[str]:
+    """Ask for many profiles at once (a team's new thresholds): requests still waiting are reused
+    (locked, as in evaluation_request), the rest inserted in one statement, and one task per batch
+    dispatched on commit — a constant number of queries however many profiles."""
+    ids = list(profile_ids)
+    waiting = list(
+        EvaluationRequest.objects.select_for_update(skip_locked=True)
+        .filter(profile_id__in=ids, processed_at__isnull=True, parked_at__isnull=True, attempts=0)
+        .values_list("pk", "profile_id")
+    )
+    covered = {profile_id for _, profile_id in waiting}
+    created = EvaluationRequest.objects.bulk_create(
+        EvaluationRequest(profile_id=p) for p in ids if p not in covered
+    )
+    request_ids = [str(pk) for pk, _ in waiting] + [str(r.pk) for r in created]
+    transaction.on_commit(lambda: evaluation_batches_dispatch(request_ids), robust=True)
+    return request_ids
+
+
 # --- creates that survive replays from offline devices -----------------------------------
 
-CONTENT_EXCLUDE = {"id", "profile", "version", "created_at", "updated_at"}
+# Set by the server, not sent by the client: a replay by the other parent is the same entry.
+CONTENT_EXCLUDE = {"id", "profile", "version", "created_at", "updated_at", "created_by", "severe_since"}
 
 
 def same_content(stored: models.Model, data: dict[str, Any]) -> bool:
@@ -89,7 +143,7 @@ def idempotent_create(
     model: type[V],
     data: dict[str, Any],
     extra: dict[str, Any],
-    after_insert: Callable[[V], None],
+    after_insert: Callable[[V], object],
     is_own: Callable[[V], bool],
 ) -> tuple[V, bool]:
     """Insert a row under a client-chosen id, or recognise a replay of the same create.
@@ -112,11 +166,24 @@ def idempotent_create(
     return stored, False
 
 
-def entry_create(*, model: type[V], profile: Profile, data: dict[str, Any]) -> tuple[V, bool]:
+def severity_marked(row: Any, *, created: bool) -> None:
+    """An infection episode records when it became severe (see InfectionEpisode.severe_since)."""
+    if isinstance(row, InfectionEpisode):
+        row.mark_severity(today=timezone.localdate(), created=created)
+
+
+def entry_create(
+    *, model: type[V], profile: Profile, data: dict[str, Any], created_by: User | None = None
+) -> tuple[V, bool]:
+    extra: dict[str, Any] = {"profile": profile, "created_by": created_by}
+    if model is InfectionEpisode:
+        episode = InfectionEpisode(**data)
+        severity_marked(episode, created=True)
+        extra["severe_since"] = episode.severe_since
     return idempotent_create(
         model=model,
         data=data,
-        extra={"profile": profile},
+        extra=extra,
         after_insert=lambda row: evaluation_request(profile_id=profile.pk),
         is_own=lambda row: row.profile_id == profile.pk,  # type: ignore[attr-defined]
     )
@@ -168,6 +235,7 @@ def versioned_update(
         raise PreconditionFailed()
     for name, value in data.items():
         setattr(row, name, value)
+    severity_marked(row, created=False)
     row.version += 1  # type: ignore[attr-defined]
     row.save()
     if evaluate:

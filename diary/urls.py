@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api, immune_api
+from . import api, immune_api, vocabulary
 from .models import InfectionEpisode, Infusion, LabResult, Measurement, SymptomEntry, Treatment, Vaccination
 from .serializers import (
     InfectionEpisodeSerializer,
@@ -24,6 +24,7 @@ ENTRY_TYPES = [
 ]
 
 urlpatterns = [
+    path("vocabulary", vocabulary.VocabularyView.as_view(), name="vocabulary"),
     path("profiles/", api.ProfileListView.as_view(), name="profile-list"),
     path("profiles/join", api.ProfileJoinView.as_view(), name="profile-join"),
     path("profiles/<uuid:profile_id>/", api.ProfileDetailView.as_view(), name="profile-detail"),

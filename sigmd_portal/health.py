@@ -1,9 +1,12 @@
 """Liveness and readiness probes for load balancers and the compose health checks."""
 
+from typing import Any
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from kombu import Connection
 
@@ -30,6 +33,16 @@ def _broker_ok() -> str | None:
     return None
 
 
+def _evaluation_outbox() -> dict | None:
+    """Informational: pending and parked evaluation requests, and how long the oldest has waited."""
+    from care.selectors import outbox_status
+
+    try:
+        return outbox_status(now=timezone.now())
+    except Exception:
+        return None
+
+
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
@@ -38,9 +51,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @never_cache
 def readyz(request: HttpRequest) -> JsonResponse:
     checks = {"database": _database_ok(), "broker": _broker_ok()}
-    body = {name: ("ok" if error is None else {"error": error}) for name, error in checks.items()}
+    body: dict[str, Any] = {
+        name: ("ok" if error is None else {"error": error}) for name, error in checks.items()
+    }
     ready = all(error is None for error in checks.values())
     body["status"] = "ok" if ready else "unavailable"
     # Informational: a stale heartbeat means no worker or no beat, which the broker check can't see.
     body["worker_heartbeat"] = cache.get(HEARTBEAT_KEY) if checks["broker"] is None else None
+    body["evaluation_outbox"] = _evaluation_outbox() if checks["database"] is None else None
     return JsonResponse(body, status=200 if ready else 503)

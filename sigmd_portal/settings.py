@@ -193,6 +193,10 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 SIGMD_DIGEST_HOUR = env_int("SIGMD_DIGEST_HOUR", 7)
 if SIGMD_DIGEST_HOUR > 23:
     raise ImproperlyConfigured("SIGMD_DIGEST_HOUR must be an hour, 0 to 23")
+# The nightly re-evaluation and pruning run at this hour (UTC), before the morning digest.
+SIGMD_NIGHTLY_HOUR = env_int("SIGMD_NIGHTLY_HOUR", 2)
+if SIGMD_NIGHTLY_HOUR > 23:
+    raise ImproperlyConfigured("SIGMD_NIGHTLY_HOUR must be an hour, 0 to 23")
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "record-worker-heartbeat": {
         "task": "sigmd_portal.tasks.record_worker_heartbeat",
@@ -212,7 +216,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
     "send-routine-digests": {
         "task": "care.tasks.send_routine_digests",
-        "schedule": crontab(hour=7, minute=0),
+        "schedule": crontab(hour=SIGMD_DIGEST_HOUR, minute=0),
+    },
+    # Thrush reaching 30 days, a course reaching 60, an 18th birthday: alerts with nothing new logged.
+    "reevaluate-profiles": {
+        "task": "care.tasks.reevaluate_profiles",
+        "schedule": crontab(hour=SIGMD_NIGHTLY_HOUR, minute=15),
+    },
+    "prune-pipeline": {
+        "task": "care.tasks.prune_pipeline",
+        "schedule": crontab(hour=SIGMD_NIGHTLY_HOUR, minute=45),
     },
 }
 
@@ -379,6 +392,10 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Product knobs -----------------------------------------------------------------------
 SIGMD_EVALUATION_SWEEP_AGE = timedelta(seconds=env_int("SIGMD_EVALUATION_SWEEP_AGE_SECONDS", 60))
+# A failing evaluation is retried with backoff, then parked for an operator after this many attempts.
+SIGMD_EVALUATION_MAX_ATTEMPTS = env_int("SIGMD_EVALUATION_MAX_ATTEMPTS", 8, minimum=1)
+# Processed outbox rows and finished deliveries are deleted after this many days.
+SIGMD_PIPELINE_RETENTION = timedelta(days=env_int("SIGMD_PIPELINE_RETENTION_DAYS", 30, minimum=1))
 SIGMD_SITE_URL = env.str("SIGMD_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 LOGGING = {

@@ -6,8 +6,9 @@ import re
 import pytest
 from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
 from django.test import Client
+from django.utils import timezone
 
-from care import services
+from care import evaluation, notifications
 from care.forms import TeamRulesForm
 from care.models import Alert, Notification, TeamRuleSetting
 from diary.models import (
@@ -38,7 +39,7 @@ def severe_episode(profile, **fields) -> InfectionEpisode:
 @pytest.fixture
 def alert(linked_child) -> Alert:
     severe_episode(linked_child, organism="Neisseria meningitidis")
-    [alert] = services.profile_evaluate(profile=linked_child, on=TODAY)
+    [alert] = evaluation.profile_evaluate(profile=linked_child, on=TODAY, now=timezone.now())
     return alert
 
 
@@ -47,7 +48,7 @@ def other_teams_alert(other_team_clinician) -> Alert:
     profile = ProfileFactory(display_name="Zed")
     link_to_team(profile, other_team_clinician.care_teams.get())
     severe_episode(profile)
-    [alert] = services.profile_evaluate(profile=profile, on=TODAY)
+    [alert] = evaluation.profile_evaluate(profile=profile, on=TODAY, now=timezone.now())
     return alert
 
 
@@ -115,7 +116,7 @@ def test_the_inbox_filters_by_status(clinician, alert):
 
 
 def test_opening_an_alert_marks_its_notification_read(clinician, alert):
-    services.alert_notify(alert=alert, kind="alert")
+    notifications.alert_notify(alert=alert, kind="alert")
     client = signed_in(clinician)
     assert "1 unread notification" in client.get("/clinic/").content.decode()
     client.get(f"/clinic/alerts/{alert.pk}/")
@@ -175,7 +176,10 @@ def test_the_timeline_shows_every_entry_type_newest_first_and_is_logged(clinicia
     response = signed_in(clinician).get(f"/clinic/patients/{linked_child.pk}/", REMOTE_ADDR="10.1.2.3")
     html = response.content.decode()
     timeline = html[html.index("Diary, newest first") :]
-    order = [timeline.index(word) for word in ("IgM", "Stiff neck (red flag)", "PCV20", "Pneumonia")]
+    order = [
+        timeline.index(word)
+        for word in ("IgM", "Stiff neck (cannot touch chin to chest) (red flag)", "PCV20", "Pneumonia")
+    ]
     assert order == sorted(order)
     assert "below range" in html
     assert "Last 12 months" in html and "Recurrent pneumonia" in html

@@ -130,7 +130,7 @@ def test_the_team_reads_and_tunes_its_thresholds(team, clinician):
         {"threshold": 4, "window_days": 365},
         {"threshold": 2, "window_days": 365},
     )
-    assert len(current["rules"]) == 10 and current["escalation_delay_minutes"] == 15
+    assert len(current["rules"]) == 11 and current["escalation_delay_minutes"] == 15
     body = {
         "escalation_delay_minutes": 10,
         "rules": [
@@ -323,3 +323,35 @@ def test_a_linked_clinician_reads_the_summary_and_it_is_logged(linked_child, cli
     assert client_for(clinician).get(f"/api/v1/profiles/{linked_child.id}/summary").status_code == 200
     log_entries = client_for(owner).get(f"/api/v1/profiles/{linked_child.id}/access-log/").json()
     assert any(e["actor_email"] == clinician.email for e in log_entries)
+
+
+def test_a_threshold_change_asks_for_every_linked_profile_in_constant_queries(
+    team, clinician, owner, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from diary.models import EvaluationRequest
+    from tests.factories import ProfileFactory, link_to_team
+
+    body = {"rules": [{"rule": "recurrent_ear_infections", "enabled": True,
+                       "child": {"threshold": 3, "window_days": 365}, "adult": {"threshold": 2, "window_days": 365}}]}  # fmt: skip
+    client = client_for(clinician)
+
+    def put_and_count() -> int:
+        EvaluationRequest.objects.all().delete()
+        with CaptureQueriesContext(connection) as queries:
+            assert client.put(RULES.format(team.id), body, format="json").status_code == 200
+        assert EvaluationRequest.objects.filter(processed_at__isnull=True).count() == team.care_links.count()
+        return len(queries)
+
+    for _ in range(2):
+        link_to_team(ProfileFactory(managed_by=[owner]), team)
+    few = put_and_count()
+    for _ in range(10):
+        link_to_team(ProfileFactory(managed_by=[owner]), team)
+    assert put_and_count() == few  # 12 profiles cost what 2 do
+    # Once the change commits, one task evaluates them all.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.put(RULES.format(team.id), body, format="json")
+    assert not EvaluationRequest.objects.filter(processed_at__isnull=True).exists()

@@ -7,7 +7,7 @@ import uuid
 import pytest
 from django.core import mail
 
-from care import services
+from care import notifications, tasks
 from care.models import Alert, Delivery, PushSubscription
 from care.tasks import deliver
 from tests.conftest import client_for
@@ -16,6 +16,21 @@ from .test_pipeline import log
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date.today()
+
+
+def escalate() -> list[str]:
+    """Run the beat's escalation task; the ids of the alerts it escalated."""
+    before = set(Alert.objects.filter(escalated_at__isnull=False).values_list("pk", flat=True))
+    tasks.escalate_unacknowledged_alerts()
+    after = set(Alert.objects.filter(escalated_at__isnull=False).values_list("pk", flat=True))
+    return [str(pk) for pk in after - before]
+
+
+def digest(day: dt.date) -> list[int]:
+    """Make the day's digests and send them, as the beat's task does; the new deliveries."""
+    deliveries = notifications.routine_digests_send(day=day)
+    tasks.deliveries_dispatch(deliveries)
+    return deliveries
 
 
 @pytest.fixture
@@ -82,10 +97,10 @@ def test_an_unacknowledged_urgent_alert_is_escalated_once_to_every_clinician(
 ):
     mail.outbox.clear()
     time_machine.move_to(urgent_alert.created_at + dt.timedelta(minutes=14))
-    assert commit(services.escalate_unacknowledged_alerts) == []
+    assert escalate() == []
     time_machine.shift(dt.timedelta(minutes=1, seconds=1))
-    assert commit(services.escalate_unacknowledged_alerts) == [str(urgent_alert.id)]
-    assert commit(services.escalate_unacknowledged_alerts) == []
+    assert escalate() == [str(urgent_alert.id)]
+    assert escalate() == []
     urgent_alert.refresh_from_db()
     assert urgent_alert.escalated_at is not None
     assert sorted(m.to[0] for m in mail.outbox) == sorted([clinician.email, second_clinician.email])
@@ -95,14 +110,14 @@ def test_an_unacknowledged_urgent_alert_is_escalated_once_to_every_clinician(
 def test_an_acknowledged_alert_is_not_escalated(commit, urgent_alert, clinician, time_machine):
     client_for(clinician).post(f"/api/v1/alerts/{urgent_alert.id}/acknowledge")
     time_machine.move_to(urgent_alert.created_at + dt.timedelta(hours=2))
-    assert commit(services.escalate_unacknowledged_alerts) == []
+    assert escalate() == []
 
 
 def test_the_escalation_delay_is_a_team_setting(commit, urgent_alert, team, time_machine):
     team.escalation_delay_minutes = 5
     team.save()
     time_machine.move_to(urgent_alert.created_at + dt.timedelta(minutes=5, seconds=1))
-    assert commit(services.escalate_unacknowledged_alerts) == [str(urgent_alert.id)]
+    assert escalate() == [str(urgent_alert.id)]
 
 
 def test_a_transient_smtp_failure_is_retried_and_sends_exactly_one_message(
@@ -118,7 +133,7 @@ def test_a_transient_smtp_failure_is_retried_and_sends_exactly_one_message(
             raise smtplib.SMTPServerDisconnected("relay went away")
         return real_send_mail(*args, **kwargs)
 
-    monkeypatch.setattr("care.services.send_mail", flaky)
+    monkeypatch.setattr("care.transports.send_mail", flaky)
     commit(log, client_for(owner), adult, {"kind": "sepsis", "onset": str(TODAY), "severity": "severe"})
     delivery = Delivery.objects.get(recipient=clinician)
     assert (delivery.status, delivery.attempts) == ("pending", 1)
@@ -144,14 +159,14 @@ def test_a_routine_digest_goes_once_a_day_to_each_clinician(
             log, client_for(owner), linked_child, {"kind": "otitis_media", "onset": onset, "severity": "mild"}
         )
     assert mail.outbox == []
-    assert commit(services.routine_digests_send, day=dt.date(2026, 6, 1)) == []  # that one went out at 07:00
+    assert digest(dt.date(2026, 6, 1)) == []  # that one went out at 07:00
     time_machine.move_to(dt.datetime(2026, 6, 2, 7, 0, tzinfo=dt.UTC))
-    assert len(commit(services.routine_digests_send, day=dt.date(2026, 6, 2))) == 1
-    assert len(commit(services.routine_digests_send, day=dt.date(2026, 6, 2))) == 0
+    assert len(digest(dt.date(2026, 6, 2))) == 1
+    assert len(digest(dt.date(2026, 6, 2))) == 0
     assert [m.to for m in mail.outbox] == [[clinician.email]]
     assert "1 new routine alert" in mail.outbox[0].body
     time_machine.move_to(dt.datetime(2026, 6, 3, 7, 0, tzinfo=dt.UTC))
-    assert commit(services.routine_digests_send, day=dt.date(2026, 6, 3)) == []  # never twice
+    assert digest(dt.date(2026, 6, 3)) == []  # never twice
 
 
 def test_web_push_goes_out_without_health_data_and_gone_devices_are_dropped(
@@ -256,7 +271,7 @@ def test_after_revocation_the_team_is_neither_escalated_to_nor_messaged(
     link = adult.care_links.get()
     client_for(owner).delete(f"/api/v1/profiles/{adult.id}/care-links/{link.id}/")
     time_machine.move_to(urgent_alert.created_at + dt.timedelta(hours=1))
-    assert commit(services.escalate_unacknowledged_alerts) == []
+    assert escalate() == []
     deliver.apply(args=[pending.pk])
     pending.refresh_from_db()
     assert pending.status == "skipped"

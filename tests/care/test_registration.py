@@ -10,8 +10,8 @@ def test_a_fresh_web_process_knows_the_evaluation_task():
     find it, or every entry would wait for the outbox sweep."""
     code = (
         "import django; django.setup();"
-        "from sigmd_portal.celery import app; from diary.services import EVALUATE_PROFILE_TASK;"
-        "print(EVALUATE_PROFILE_TASK in app.tasks)"
+        "from sigmd_portal.celery import app; from diary.services import EVALUATE_PROFILE_TASK as one;"
+        "from diary.services import EVALUATE_REQUESTS_TASK as many; print(one in app.tasks and many in app.tasks)"
     )
     result = subprocess.run(
         [sys.executable, "-c", code],

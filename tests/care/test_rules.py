@@ -1,6 +1,6 @@
 """Each rule at and around its threshold, for children and adults, without a database."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from care import rules
 from care.rules import Episode, Facts, Symptoms, Treatment
+from diary import clinical
 
 DAY = date(2026, 11, 24)
 CHILD_DOB = date(2019, 5, 1)
@@ -147,7 +148,7 @@ def test_urgent_rules_ignore_backfilled_entries():
     assert rules.evaluate(Facts(ADULT_DOB, symptoms=(old_flag,)), DAY) == []
 
 
-@pytest.mark.parametrize("code", sorted(rules.RED_FLAG_SYMPTOMS))
+@pytest.mark.parametrize("code", sorted(clinical.RED_FLAG_SYMPTOMS))
 def test_each_red_flag_symptom_is_urgent(code):
     facts = Facts(ADULT_DOB, symptoms=(Symptoms("s", DAY, (code,)),))
     assert [(f.rule, f.priority) for f in rules.evaluate(facts, DAY)] == [("red_flag_symptoms", "urgent")]
@@ -256,6 +257,6 @@ def test_guidance_and_rules_agree_on_what_is_recent():
             iv_antibiotics=False,
             max_temperature_c=None,
             date_of_birth=ADULT_DOB,
-            today=DAY,
+            now=datetime.combine(DAY, time(12), tzinfo=UTC),
         )
         assert (bool(finding), guidance.level == "urgent") == (urgent, urgent)

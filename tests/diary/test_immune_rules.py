@@ -89,7 +89,7 @@ def test_lists_cost_the_same_however_many_entries(kind, body, child, owner):
 
 
 def test_the_vocabulary_part_names_every_reaction_once_with_the_three_red_flags():
-    from diary.immune_vocab import vocabulary_part
+    from diary.vocabulary import vocabulary as vocabulary_part
 
     part = vocabulary_part()
     reactions = part["infusion_reactions"]

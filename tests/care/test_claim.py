@@ -1,0 +1,114 @@
+"""The claim locks only the outbox row: an evaluation is never skipped because a diary write to
+the same profile is in flight (issue 12's skip bug, reproduced on PostgreSQL first); a busy row
+is retried at once; writes while a request waits are coalesced into it."""
+
+import threading
+
+import pytest
+from django.db import connection, transaction
+from django.utils import timezone
+
+from care import evaluation, tasks
+from care.models import Alert
+from diary.models import EvaluationRequest, SymptomEntry
+from diary.services import evaluation_request
+from tests.conftest import client_for
+
+from .test_pipeline import ear_infection, log
+
+
+class WriteInFlight:
+    """Another connection inserts a diary entry for the profile and holds its transaction open
+    with the foreign-key check done: it holds FOR KEY SHARE on the profile row, as a real write
+    does while it commits (Django's constraints are deferred to the commit; here made immediate)."""
+
+    def __init__(self, profile):
+        self.profile, self.started, self.release = profile, threading.Event(), threading.Event()
+        self.thread = threading.Thread(target=self.run)
+
+    def run(self):
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                SymptomEntry.objects.create(
+                    profile=self.profile, recorded_at=timezone.now(), symptoms=["cough"]
+                )
+                self.started.set()
+                self.release.wait(10)
+        finally:
+            connection.close()
+
+    def __enter__(self):
+        self.thread.start()
+        assert self.started.wait(10)
+        return self
+
+    def __exit__(self, *exc):
+        self.release.set()
+        self.thread.join()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_old_join_claim_skips_while_a_write_is_in_flight(require_postgres, linked_child):
+    request = EvaluationRequest.objects.create(profile=linked_child)
+    with WriteInFlight(linked_child), transaction.atomic():
+        joined = (
+            EvaluationRequest.objects.select_for_update(skip_locked=True)
+            .select_related("profile")
+            .filter(pk=request.pk)
+            .first()
+        )
+        own_row_only = (
+            EvaluationRequest.objects.select_for_update(of=("self",), skip_locked=True)
+            .select_related("profile")
+            .filter(pk=request.pk)
+            .first()
+        )
+    assert joined is None  # the join locks the profile row too, which the write holds: skipped
+    assert own_row_only is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_evaluation_runs_while_a_write_to_the_profile_is_in_flight(require_postgres, linked_child, owner):
+    for d in (300, 200, 100, 5):
+        log(client_for(owner), linked_child, ear_infection(d))
+    Alert.objects.all().delete()  # each write was evaluated as it committed; start again
+    request = EvaluationRequest.objects.create(profile=linked_child)
+    with WriteInFlight(linked_child):
+        outcome = evaluation.evaluation_run(request_id=request.pk)
+    assert not outcome.busy and len(outcome.alert_ids) == 1
+    request.refresh_from_db()
+    assert request.processed_at is not None
+
+
+@pytest.mark.django_db
+def test_a_busy_row_is_retried_at_once_not_left_for_the_sweep(linked_child, monkeypatch):
+    request = EvaluationRequest.objects.create(profile=linked_child)
+    outcomes = [evaluation.Outcome(busy=True)]
+    real = evaluation.evaluation_run
+
+    def first_busy(**kwargs):
+        return outcomes.pop() if outcomes else real(**kwargs)
+
+    monkeypatch.setattr(evaluation, "evaluation_run", first_busy)
+    # In-process, Celery runs the retry at once (a worker would wait BUSY_RETRY_SECONDS).
+    result = tasks.evaluate_profile.apply(args=[str(request.pk)], throw=False)
+    assert result.successful()
+    request.refresh_from_db()
+    assert request.processed_at is not None and outcomes == []
+
+
+@pytest.mark.django_db
+def test_writes_while_a_request_waits_are_coalesced_into_it(linked_child, owner):
+    client = client_for(owner)
+    for d in (30, 20, 10):
+        log(client, linked_child, ear_infection(d))  # no commit callbacks: nothing evaluated yet
+    assert EvaluationRequest.objects.filter(processed_at__isnull=True).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_request_waiting_after_a_failure_is_not_reused(linked_child):
+    failed = evaluation_request(profile_id=linked_child.pk)
+    EvaluationRequest.objects.filter(pk=failed.pk).update(attempts=1, next_attempt_at=timezone.now())
+    assert evaluation_request(profile_id=linked_child.pk).pk != failed.pk
