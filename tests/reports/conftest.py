@@ -1,0 +1,93 @@
+"""A year of Ada's diary, as her parents would have logged it, and a second family's for
+checking that nothing of theirs leaks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from diary.models import InfectionEpisode, LabResult, SymptomEntry, Treatment, Vaccination
+from tests.factories import ProfileFactory, UserFactory
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def seed_diary(profile, *, tag: str = "") -> dict[str, list]:
+    """Four ear infections, a pneumonia in hospital, antibiotics, a vaccine, IgM and IgG results."""
+    t = today()
+    episodes = [
+        InfectionEpisode.objects.create(
+            profile=profile, kind="otitis_media", onset=t - dt.timedelta(days=d), severity="mild",
+            resolved_on=t - dt.timedelta(days=d - 5), notes=f"ear {tag}",
+        )
+        for d in (300, 200, 120, 40)
+    ]
+    episodes.append(
+        InfectionEpisode.objects.create(
+            profile=profile, kind="pneumonia", onset=t - dt.timedelta(days=60), severity="severe",
+            hospitalized=True, iv_antibiotics=True, organism="S. pneumoniae",
+            resolved_on=t - dt.timedelta(days=50), notes=f"pneumonia {tag}",
+        )
+    )
+    symptoms = [
+        SymptomEntry.objects.create(
+            profile=profile, recorded_at=timezone.now() - dt.timedelta(days=60), symptoms=["fever", "cough"],
+            temperature_c=Decimal("39.2"), severity=6, notes=f"hot {tag}",
+        )
+    ]
+    treatments = [
+        Treatment.objects.create(
+            profile=profile, kind="antibiotic", name="Amoxicillin", route="oral",
+            started_on=t - dt.timedelta(days=40), ended_on=t - dt.timedelta(days=33), notes=f"amox {tag}",
+        ),
+        Treatment.objects.create(
+            profile=profile, kind="antibiotic", name="Ceftriaxone", route="iv",
+            started_on=t - dt.timedelta(days=60), ended_on=t - dt.timedelta(days=53),
+        ),
+    ]
+    vaccinations = [
+        Vaccination.objects.create(profile=profile, vaccine="PCV20", given_on=t - dt.timedelta(days=90))
+    ]
+    labs = [
+        LabResult.objects.create(
+            profile=profile, analyte="IgM", value=Decimal("18"), unit="mg/dL", reference_low=Decimal("40"),
+            reference_high=Decimal("230"), collected_on=t - dt.timedelta(days=d),
+        )
+        for d in (400, 100)
+    ] + [
+        LabResult.objects.create(
+            profile=profile, analyte="IgG", value=Decimal("9.1"), unit="g/L", reference_low=Decimal("6"),
+            reference_high=Decimal("16"), collected_on=t - dt.timedelta(days=100),
+        )
+    ]
+    return {
+        "episodes": episodes,
+        "symptoms": symptoms,
+        "treatments": treatments,
+        "vaccinations": vaccinations,
+        "labs": labs,
+    }
+
+
+@pytest.fixture
+def diary(child):
+    return seed_diary(child, tag="ada")
+
+
+@pytest.fixture
+def other_family(db):
+    """A second, unrelated account with a diary of its own."""
+    parent = UserFactory(email="other.parent@example.net", role="caregiver", display_name="Other Parent")
+    profile = ProfileFactory(display_name="Zed", managed_by=[parent])
+    return parent, profile, seed_diary(profile, tag="zed")
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """Run what a request would run after commit (task dispatch), as a real commit would."""
+    return django_capture_on_commit_callbacks(execute=True)
