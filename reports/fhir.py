@@ -220,7 +220,7 @@ def medication_statement(treatment: Treatment) -> dict[str, Any]:
         "start": treatment.started_on.isoformat(),
         **({"end": treatment.ended_on.isoformat()} if treatment.ended_on else {}),
     }
-    dosage = {"route": concept(text=treatment.get_route_display())}
+    dosage = {"route": concept(text=treatment.route)}
     if treatment.dose:
         dosage["text"] = treatment.dose
     return {
@@ -245,7 +245,7 @@ def medication_administration(infusion: Model) -> dict[str, Any]:
         "code": concept(text=infusion.product or "Immunoglobulin"),
         **({"batch": {"lotNumber": infusion.lot_number}} if infusion.lot_number else {}),
     }
-    dosage: dict[str, Any] = {"route": concept(text=infusion.get_route_display())}
+    dosage: dict[str, Any] = {"route": concept(text=infusion.route)}
     if infusion.dose_g is not None:
         dosage["dose"] = {"value": infusion.dose_g, "unit": "g", "system": UCUM, "code": "g"}
     reactions = [r for r in (getattr(infusion, "reactions", None) or []) if r != "none_reported"]

@@ -146,7 +146,7 @@ def antibiotics_section(summary: VisitSummary) -> list[Flowable]:
         table(
             ["Started", "Ended", "Antibiotic", "Route", "Prophylactic", "Dose"],
             [
-                [c.started_on, c.ended_on or "ongoing", c.name, c.get_route_display(), yes(c.prophylactic), c.dose]
+                [c.started_on, c.ended_on or "ongoing", c.name, c.route, yes(c.prophylactic), c.dose]
                 for c in summary.courses
             ],
             "No antibiotic courses in this period.",
@@ -165,7 +165,7 @@ def infusions_section(summary: VisitSummary) -> list[Flowable]:
                 [
                     i.given_on,
                     i.product,
-                    i.get_route_display(),
+                    i.route,
                     i.dose_g,
                     i.lot_number,
                     ", ".join(getattr(i, "reactions", None) or []),
