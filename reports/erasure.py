@@ -65,11 +65,10 @@ def sessions_end(user: User) -> int:
 
 
 def profiles_only_managed_by(user: User):
-    return (
-        profiles_managed_by(user)
-        .annotate(manager_count=Count("manager_links"))
-        .filter(manager_count=1)
-    )
+    # Counted over all of each profile's managers, not over the join that found the user's own link.
+    return Profile.objects.filter(pk__in=profiles_managed_by(user).values("pk")).annotate(
+        manager_count=Count("manager_links")
+    ).filter(manager_count=1)
 
 
 @transaction.atomic
@@ -79,12 +78,13 @@ def account_erase(*, user: User, password: str) -> None:
     user = User.objects.select_for_update().get(pk=user.pk)
     address = user.email
     doomed = list(profiles_only_managed_by(user).values_list("pk", flat=True))
-    # History rows carry no database constraint to their profile: delete them explicitly.
+    Profile.objects.filter(pk__in=doomed).delete()
+    # History rows carry no database constraint to their profile, and the delete itself just
+    # wrote one more ("-") per row: remove them all, after it.
     Profile.history.filter(id__in=doomed).delete()
     for _, model in entry_types():
         if hasattr(model, "history"):
             model.history.filter(profile_id__in=doomed).delete()
-    Profile.objects.filter(pk__in=doomed).delete()
     AccessLogEntry.objects.filter(actor=user).update(actor=None, actor_email=pseudonym(user))
     sessions_end(user)
     user.delete()
