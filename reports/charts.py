@@ -20,12 +20,12 @@ LOW = "#b42318"
 def png(figure: Figure) -> bytes:
     FigureCanvasAgg(figure)
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=150, bbox_inches="tight")
+    figure.savefig(buffer, format="png", dpi=120)
     return buffer.getvalue()
 
 
 def infections_per_month_chart(per_month: list[tuple[date, int]]) -> bytes:
-    figure = Figure(figsize=(7, 2.4))
+    figure = Figure(figsize=(7, 2.4), layout="constrained")
     axes = figure.add_subplot()
     labels = [month.strftime("%b\n%Y") if month.month == 1 or i == 0 else month.strftime("%b")
               for i, (month, _) in enumerate(per_month)]
@@ -39,14 +39,21 @@ def infections_per_month_chart(per_month: list[tuple[date, int]]) -> bytes:
 
 def lab_trend_chart(analyte: str, results: list[LabResult]) -> bytes:
     """Each result against the range printed on its own lab report (ranges differ by lab and age)."""
-    figure = Figure(figsize=(7, 2.2))
+    figure = Figure(figsize=(7, 2.2), layout="constrained")
     axes = figure.add_subplot()
     days = [r.collected_on for r in results]
     values = [float(r.value) for r in results]
-    for r in results:
-        if r.reference_low is not None and r.reference_high is not None:
-            axes.vlines(r.collected_on, float(r.reference_low), float(r.reference_high),
-                        color=RANGE, linewidth=6, alpha=0.7)
+    ranged = [r for r in results if r.reference_low is not None and r.reference_high is not None]
+    if ranged:
+        axes.vlines(
+            [r.collected_on for r in ranged],
+            [float(r.reference_low) for r in ranged],
+            [float(r.reference_high) for r in ranged],
+            color=RANGE,
+            linewidth=6,
+            alpha=0.7,
+            label="lab's range",
+        )
     axes.plot(days, values, color=INK, marker="o", linewidth=1)
     low = [(r.collected_on, float(r.value)) for r in results if r.below_range]
     if low:
