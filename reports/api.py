@@ -119,7 +119,7 @@ class ReportJobView(GenericAPIView):
             ReportJob.objects.filter(profile=profile, requested_by=request.user), pk=job_id
         )
         if job.status == ReportStatus.DONE:
-            return pdf_response(bytes(job.pdf), profile)
+            return pdf_response(bytes(job.pdf or b""), profile)
         if job.status == ReportStatus.FAILED:
             return Response(
                 {"detail": "The report could not be made. Try again.", "code": "report_failed"},
@@ -177,7 +177,9 @@ class ShareLinkListView(GenericAPIView):
         profile = managed_profile(request, profile_id)
         body = ShareLinkCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        link, token = services.share_link_create(profile=profile, created_by=request.user, **body.validated_data)
+        link, token = services.share_link_create(
+            profile=profile, created_by=request.user, **body.validated_data
+        )
         url = share_url(token)
         qr = segno.make_qr(url, error="m").svg_data_uri(scale=6, border=2, title="Link to the shared summary")
         data = ShareLinkSerializer(link, context={"url": url, "qr_svg": qr}).data

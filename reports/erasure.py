@@ -66,9 +66,11 @@ def sessions_end(user: User) -> int:
 
 def profiles_only_managed_by(user: User):
     # Counted over all of each profile's managers, not over the join that found the user's own link.
-    return Profile.objects.filter(pk__in=profiles_managed_by(user).values("pk")).annotate(
-        manager_count=Count("manager_links")
-    ).filter(manager_count=1)
+    return (
+        Profile.objects.filter(pk__in=profiles_managed_by(user).values("pk"))
+        .annotate(manager_count=Count("manager_links"))
+        .filter(manager_count=1)
+    )
 
 
 @transaction.atomic

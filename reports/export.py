@@ -33,7 +33,7 @@ def entry_types() -> list[tuple[str, type[models.Model]]]:
     """Every kind of diary entry, named as in the API's paths."""
     from diary.urls import ENTRY_TYPES
 
-    types = [(segment, model) for segment, model, *_ in ENTRY_TYPES]
+    types: list[tuple[str, type[models.Model]]] = [(segment, model) for segment, model, *_ in ENTRY_TYPES]
     for segment, name in (("infusions", "Infusion"), ("measurements", "Measurement")):
         model = optional_model(name)
         if model is not None and model not in {m for _, m in types}:
@@ -81,7 +81,7 @@ def profile_part(profile: Profile, user: User) -> dict[str, Any]:
         ],
     }
     for segment, model in entry_types():
-        part[segment] = rows(model.objects.filter(profile=profile).order_by("created_at", "pk"))
+        part[segment] = rows(model._default_manager.filter(profile=profile).order_by("created_at", "pk"))
     part["alerts"] = rows(
         alerts_visible_to(user).filter(profile=profile).order_by("created_at"),
         exclude=frozenset({"dedup_key"}),

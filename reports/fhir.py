@@ -9,7 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from fhir.resources.R4B import get_fhir_model_class
 
@@ -67,7 +67,10 @@ ANALYTE_LOINC = {
 UCUM_UNITS = {"mg/dL": "mg/dL", "g/L": "g/L", "ug/mL": "ug/mL"}
 ACCESS_ACTION = {"read": "R", "create": "C", "update": "U", "delete": "D", "export": "E"}
 ALERT_SEVERITY = {"urgent": "high", "routine": "moderate"}
-MANAGER_RELATIONSHIP = {Relationship.CHILD: ("PRN", "parent"), Relationship.OTHER: ("GUARD", "guardian")}
+MANAGER_RELATIONSHIP: dict[str, tuple[str, str]] = {
+    Relationship.CHILD: ("PRN", "parent"),
+    Relationship.OTHER: ("GUARD", "guardian"),
+}
 GENDER = {"female": "female", "male": "male", "other": "other", "unknown": "unknown"}
 
 
@@ -206,11 +209,7 @@ def lab_observation(lab: LabResult) -> dict[str, Any]:
         "effectiveDateTime": lab.collected_on.isoformat(),
         "valueQuantity": quantity(lab.value, lab.unit),
         **({"referenceRange": [reference]} if reference else {}),
-        **(
-            {"interpretation": [concept(coding(INTERPRETATION, "L", "Low"))]}
-            if lab.below_range
-            else {}
-        ),
+        **({"interpretation": [concept(coding(INTERPRETATION, "L", "Low"))]} if lab.below_range else {}),
         **({"note": [{"text": lab.notes}]} if lab.notes else {}),
     }
 
@@ -220,7 +219,7 @@ def medication_statement(treatment: Treatment) -> dict[str, Any]:
         "start": treatment.started_on.isoformat(),
         **({"end": treatment.ended_on.isoformat()} if treatment.ended_on else {}),
     }
-    dosage = {"route": concept(text=treatment.route)}
+    dosage: dict[str, Any] = {"route": concept(text=treatment.route)}
     if treatment.dose:
         dosage["text"] = treatment.dose
     return {
@@ -237,7 +236,7 @@ def medication_statement(treatment: Treatment) -> dict[str, Any]:
     }
 
 
-def medication_administration(infusion: Model) -> dict[str, Any]:
+def medication_administration(infusion: Any) -> dict[str, Any]:
     """An immunoglobulin infusion; the batch travels in the contained Medication."""
     medication = {
         "resourceType": "Medication",
@@ -309,7 +308,10 @@ def audit_event(row: AccessLogEntry) -> dict[str, Any]:
         "agent": [agent],
         "source": {"observer": {"display": "SIgMD Portal"}},
         "entity": [
-            {"what": {"reference": urn(row.profile_id)}, "description": f"{row.object_type} {row.object_id}".strip()}
+            {
+                "what": {"reference": urn(row.profile_id)},
+                "description": f"{row.object_type} {row.object_id}".strip(),
+            }
         ],
     }
 
@@ -326,12 +328,21 @@ def resources_of(profile: Profile, *, alerts: QuerySet[Alert], include_audit: bo
         if episode.hospitalized or episode.icu:
             resources.append(encounter(episode))
         resources.append(condition(episode))
-    symptoms = SymptomEntry.objects.filter(profile=profile, temperature_c__isnull=False).order_by("recorded_at")
+    symptoms = SymptomEntry.objects.filter(profile=profile, temperature_c__isnull=False).order_by(
+        "recorded_at"
+    )
     resources += [temperature(s) for s in symptoms]
-    resources += [lab_observation(lab) for lab in LabResult.objects.filter(profile=profile).order_by("collected_on")]
-    resources += [medication_statement(t) for t in Treatment.objects.filter(profile=profile).order_by("started_on")]
+    resources += [
+        lab_observation(lab) for lab in LabResult.objects.filter(profile=profile).order_by("collected_on")
+    ]
+    resources += [
+        medication_statement(t) for t in Treatment.objects.filter(profile=profile).order_by("started_on")
+    ]
     if (infusion := optional_model("Infusion")) is not None:
-        resources += [medication_administration(i) for i in infusion.objects.filter(profile=profile).order_by("given_on")]
+        resources += [
+            medication_administration(i)
+            for i in infusion._default_manager.filter(profile=profile).order_by("given_on")
+        ]
     resources += [immunization(v) for v in Vaccination.objects.filter(profile=profile).order_by("given_on")]
     unresolved = alerts.filter(profile=profile).exclude(status="resolved").order_by("created_at")
     resources += [detected_issue(a) for a in unresolved]
@@ -340,7 +351,9 @@ def resources_of(profile: Profile, *, alerts: QuerySet[Alert], include_audit: bo
     return resources
 
 
-def profile_bundle(profile: Profile, *, alerts: QuerySet[Alert], include_audit: bool = False) -> dict[str, Any]:
+def profile_bundle(
+    profile: Profile, *, alerts: QuerySet[Alert], include_audit: bool = False
+) -> dict[str, Any]:
     """`alerts`: the alerts the reader may see (a clinician: their own teams')."""
     bundle = {
         "resourceType": "Bundle",

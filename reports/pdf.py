@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 from itertools import groupby
+from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -12,7 +13,6 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import KeepTogether
-from xml.sax.saxutils import escape
 
 from diary.models import InfectionKind
 
@@ -194,7 +194,9 @@ def labs_section(summary: VisitSummary) -> list[Flowable]:
     body: list[Flowable] = []
     for analyte, results in summary.labs.items():
         # One chart per unit: a mg/dL and a g/L value on one axis would mislead.
-        for unit, same_unit in groupby(sorted(results, key=lambda r: (r.unit, r.collected_on)), key=lambda r: r.unit):
+        for unit, same_unit in groupby(
+            sorted(results, key=lambda r: (r.unit, r.collected_on)), key=lambda r: r.unit
+        ):
             series = list(same_unit)
             body.append(chart(charts.lab_trend_chart(analyte, series), height_ratio=0.31))
             body.append(

@@ -109,7 +109,9 @@ def months_between(start: date, end: date) -> list[date]:
     return months
 
 
-def infections_per_month(episodes: list[InfectionEpisode], *, start: date, end: date) -> list[tuple[date, int]]:
+def infections_per_month(
+    episodes: list[InfectionEpisode], *, start: date, end: date
+) -> list[tuple[date, int]]:
     counts = dict.fromkeys(months_between(start, end), 0)
     for episode in episodes:
         month = episode.onset.replace(day=1)
@@ -150,7 +152,7 @@ class VisitSummary:
     per_month: list[tuple[date, int]] = field(default_factory=list)
     serious: list[InfectionEpisode] = field(default_factory=list)
     courses: list[Treatment] = field(default_factory=list)
-    infusions: list[models.Model] | None = None  # None: this deployment has no infusion log
+    infusions: list[Any] | None = None  # None: this deployment has no infusion log
     vaccinations: list[Vaccination] = field(default_factory=list)
     labs: dict[str, list[LabResult]] = field(default_factory=dict)
     alerts: list[Alert] = field(default_factory=list)
@@ -187,13 +189,19 @@ def visit_summary(
     infusion = optional_model("Infusion")
     if infusion is not None:
         summary.infusions = list(
-            infusion.objects.filter(profile=profile, given_on__gte=start, given_on__lte=end).order_by("given_on")
+            infusion._default_manager.filter(
+                profile=profile, given_on__gte=start, given_on__lte=end
+            ).order_by("given_on")
         )
     summary.vaccinations = list(
-        Vaccination.objects.filter(profile=profile, given_on__gte=start, given_on__lte=end).order_by("given_on")
+        Vaccination.objects.filter(profile=profile, given_on__gte=start, given_on__lte=end).order_by(
+            "given_on"
+        )
     )
     # Immunoglobulin results over time: the trend matters, so the whole history, not only the period.
-    for lab in LabResult.objects.filter(profile=profile, analyte__in=SUMMARY_ANALYTES).order_by("collected_on"):
+    for lab in LabResult.objects.filter(profile=profile, analyte__in=SUMMARY_ANALYTES).order_by(
+        "collected_on"
+    ):
         summary.labs.setdefault(lab.analyte, []).append(lab)
     summary.alerts = list(alerts_for_report(profile, team=team, today=today))
     return summary
@@ -201,7 +209,7 @@ def visit_summary(
 
 def report_size(profile: Profile, *, start: date, end: date) -> int:
     """How many rows the visit summary will draw: what its rendering time grows with."""
-    in_period = [
+    in_period: list[QuerySet[Any]] = [
         InfectionEpisode.objects.filter(profile=profile, onset__range=(start, end)),
         Treatment.objects.filter(profile=profile, started_on__lte=end).filter(
             models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=start)
@@ -210,5 +218,5 @@ def report_size(profile: Profile, *, start: date, end: date) -> int:
         LabResult.objects.filter(profile=profile, analyte__in=SUMMARY_ANALYTES),
     ]
     if (infusion := optional_model("Infusion")) is not None:
-        in_period.append(infusion.objects.filter(profile=profile, given_on__range=(start, end)))
+        in_period.append(infusion._default_manager.filter(profile=profile, given_on__range=(start, end)))
     return sum(q.count() for q in in_period)

@@ -13,7 +13,9 @@ urlpatterns = [
     path(PROFILE + "report-jobs/<uuid:job_id>", api.ReportJobView.as_view(), name="profile-report-job"),
     path(PROFILE + "export/fhir", api.FhirExportView.as_view(), name="profile-fhir"),
     path(PROFILE + "share-links/", api.ShareLinkListView.as_view(), name="share-links"),
-    path(PROFILE + "share-links/<uuid:link_id>/", api.ShareLinkDetailView.as_view(), name="share-link-detail"),
+    path(
+        PROFILE + "share-links/<uuid:link_id>/", api.ShareLinkDetailView.as_view(), name="share-link-detail"
+    ),
     path(API + "account/export", api.AccountExportView.as_view(), name="account-export"),
     path(API + "account", api.AccountView.as_view(), name="account"),
     path("share/<str:token>/", share.share_page, name="share-page"),

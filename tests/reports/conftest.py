@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from care.models import Alert
 from diary.models import InfectionEpisode, LabResult, SymptomEntry, Treatment, Vaccination
 from tests.factories import ProfileFactory, UserFactory
 
@@ -22,32 +23,55 @@ def seed_diary(profile, *, tag: str = "") -> dict[str, list]:
     t = today()
     episodes = [
         InfectionEpisode.objects.create(
-            profile=profile, kind="otitis_media", onset=t - dt.timedelta(days=d), severity="mild",
-            resolved_on=t - dt.timedelta(days=d - 5), notes=f"ear {tag}",
+            profile=profile,
+            kind="otitis_media",
+            onset=t - dt.timedelta(days=d),
+            severity="mild",
+            resolved_on=t - dt.timedelta(days=d - 5),
+            notes=f"ear {tag}",
         )
         for d in (300, 200, 120, 40)
     ]
     episodes.append(
         InfectionEpisode.objects.create(
-            profile=profile, kind="pneumonia", onset=t - dt.timedelta(days=60), severity="severe",
-            hospitalized=True, iv_antibiotics=True, organism="S. pneumoniae",
-            resolved_on=t - dt.timedelta(days=50), notes=f"pneumonia {tag}",
+            profile=profile,
+            kind="pneumonia",
+            onset=t - dt.timedelta(days=60),
+            severity="severe",
+            hospitalized=True,
+            iv_antibiotics=True,
+            organism="S. pneumoniae",
+            resolved_on=t - dt.timedelta(days=50),
+            notes=f"pneumonia {tag}",
         )
     )
     symptoms = [
         SymptomEntry.objects.create(
-            profile=profile, recorded_at=timezone.now() - dt.timedelta(days=60), symptoms=["fever", "cough"],
-            temperature_c=Decimal("39.2"), severity=6, notes=f"hot {tag}",
+            profile=profile,
+            recorded_at=timezone.now() - dt.timedelta(days=60),
+            symptoms=["fever", "cough"],
+            temperature_c=Decimal("39.2"),
+            severity=6,
+            notes=f"hot {tag}",
         )
     ]
     treatments = [
         Treatment.objects.create(
-            profile=profile, kind="antibiotic", name="Amoxicillin", route="oral",
-            started_on=t - dt.timedelta(days=40), ended_on=t - dt.timedelta(days=33), notes=f"amox {tag}",
+            profile=profile,
+            kind="antibiotic",
+            name="Amoxicillin",
+            route="oral",
+            started_on=t - dt.timedelta(days=40),
+            ended_on=t - dt.timedelta(days=33),
+            notes=f"amox {tag}",
         ),
         Treatment.objects.create(
-            profile=profile, kind="antibiotic", name="Ceftriaxone", route="iv",
-            started_on=t - dt.timedelta(days=60), ended_on=t - dt.timedelta(days=53),
+            profile=profile,
+            kind="antibiotic",
+            name="Ceftriaxone",
+            route="iv",
+            started_on=t - dt.timedelta(days=60),
+            ended_on=t - dt.timedelta(days=53),
         ),
     ]
     vaccinations = [
@@ -55,14 +79,24 @@ def seed_diary(profile, *, tag: str = "") -> dict[str, list]:
     ]
     labs = [
         LabResult.objects.create(
-            profile=profile, analyte="IgM", value=Decimal("18"), unit="mg/dL", reference_low=Decimal("40"),
-            reference_high=Decimal("230"), collected_on=t - dt.timedelta(days=d),
+            profile=profile,
+            analyte="IgM",
+            value=Decimal("18"),
+            unit="mg/dL",
+            reference_low=Decimal("40"),
+            reference_high=Decimal("230"),
+            collected_on=t - dt.timedelta(days=d),
         )
         for d in (400, 100)
     ] + [
         LabResult.objects.create(
-            profile=profile, analyte="IgG", value=Decimal("9.1"), unit="g/L", reference_low=Decimal("6"),
-            reference_high=Decimal("16"), collected_on=t - dt.timedelta(days=100),
+            profile=profile,
+            analyte="IgG",
+            value=Decimal("9.1"),
+            unit="g/L",
+            reference_low=Decimal("6"),
+            reference_high=Decimal("16"),
+            collected_on=t - dt.timedelta(days=100),
         )
     ]
     return {
@@ -91,3 +125,17 @@ def other_family(db):
 def commit(django_capture_on_commit_callbacks):
     """Run what a request would run after commit (task dispatch), as a real commit would."""
     return django_capture_on_commit_callbacks(execute=True)
+
+
+def make_alert(profile, team=None, **fields) -> Alert:
+    """An alert as the evaluation would have raised it (default: four ear infections)."""
+    defaults = {
+        "rule": "recurrent_ear_infections",
+        "priority": "routine",
+        "summary": "4 ear infections in 365 days (threshold 4).",
+        "threshold": 4,
+        "window_days": 365,
+        "age_band": "child",
+        "dedup_key": f"{team and team.pk}:{profile.pk}:{fields.get('rule', 'recurrent_ear_infections')}",
+    }
+    return Alert.objects.create(profile=profile, team=team, **{**defaults, **fields})

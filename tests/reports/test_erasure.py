@@ -16,7 +16,7 @@ from diary.models import AccessLogEntry, InfectionEpisode, Profile
 from reports import erasure, services
 from tests.conftest import PASSWORD, client_for
 from tests.factories import ProfileFactory, link_to_team
-from tests.reports.conftest import seed_diary
+from tests.reports.conftest import make_alert, seed_diary
 
 URL = "/api/v1/account"
 
@@ -55,10 +55,7 @@ def solo(owner, team):
     profile = ProfileFactory(display_name="Ben", managed_by=[owner])
     seed_diary(profile, tag="ben")
     link_to_team(profile, team)
-    Alert.objects.create(
-        profile=profile, team=team, rule="recurrent_ear_infections", priority="routine", summary="4 ear infections",
-        threshold=4, window_days=365, age_band="child", dedup_key="ben",
-    )
+    make_alert(profile, team)
     return profile
 
 
@@ -77,7 +74,9 @@ def test_a_wrong_password_refuses_erasure_and_changes_nothing(owner, child, solo
 def test_erasure_leaves_no_row_of_the_account_and_keeps_the_co_managers_profile_whole(
     owner, teammate, child, diary, solo, clinician, django_capture_on_commit_callbacks
 ):
-    services.share_link_create(profile=child, created_by=owner, expires_at=child.created_at.replace(year=2100))
+    services.share_link_create(
+        profile=child, created_by=owner, expires_at=child.created_at.replace(year=2100)
+    )
     PushSubscription.objects.create(user=owner, endpoint="https://push.example/o", p256dh="k", auth="a")
     browser = Client()
     browser.force_login(owner)
@@ -123,7 +122,9 @@ def test_a_readers_access_log_rows_are_pseudonymised_not_deleted(clinician, link
     (row,) = AccessLogEntry.objects.filter(profile=linked_child)
     assert row.actor_id is None
     assert row.actor_email.startswith("erased-") and row.actor_email.endswith("@erased.invalid")
-    assert clinician.email not in str(client_for(teammate).get(f"/api/v1/profiles/{linked_child.pk}/access-log/").json())
+    assert clinician.email not in str(
+        client_for(teammate).get(f"/api/v1/profiles/{linked_child.pk}/access-log/").json()
+    )
 
 
 def test_the_pseudonym_is_stable_and_reveals_no_address(clinician):

@@ -6,10 +6,11 @@ import json
 
 from fhir.resources.R4B.bundle import Bundle
 
-from care.models import Alert, PushSubscription
+from care.models import PushSubscription
 from reports import services
 from tests.conftest import client_for
 from tests.factories import link_to_team
+from tests.reports.conftest import make_alert
 
 URL = "/api/v1/account/export"
 
@@ -31,10 +32,7 @@ def test_the_export_holds_every_row_of_the_users(owner, child, diary, team):
     share, _ = services.share_link_create(
         profile=child, created_by=owner, expires_at=link.created_at.replace(year=link.created_at.year + 1)
     )
-    alert = Alert.objects.create(
-        profile=child, team=team, rule="recurrent_ear_infections", priority="routine", summary="4 ear infections",
-        threshold=4, window_days=365, age_band="child", dedup_key="k",
-    )
+    alert = make_alert(child, team)
     PushSubscription.objects.create(user=owner, endpoint="https://push.example/owner", p256dh="k", auth="a")
 
     response, document = export(owner)
@@ -68,7 +66,15 @@ def test_the_export_holds_nothing_of_a_second_account(owner, child, diary, other
     _, document = export(owner)
     text = json.dumps(document)
 
-    for value in [parent.email, str(parent.pk), str(zed.pk), "Zed", "ear zed", "pneumonia zed", *all_ids(their_diary)]:
+    for value in [
+        parent.email,
+        str(parent.pk),
+        str(zed.pk),
+        "Zed",
+        "ear zed",
+        "pneumonia zed",
+        *all_ids(their_diary),
+    ]:
         assert value not in text, value
 
 

@@ -10,54 +10,132 @@ from typing import Any
 import pytest
 from fhir.resources.R4B.bundle import Bundle
 
-from care.models import Alert
 from diary.models import AccessLogEntry
 from reports import fhir
 from tests.conftest import client_for
+from tests.reports.conftest import make_alert
 
 # Value sets of FHIR R4B (hl7.org/fhir/R4B), and the SNOMED CT and LOINC codes of CLINICAL-SOURCES.md.
 CODE_SYSTEMS = {
     "http://terminology.hl7.org/CodeSystem/condition-clinical": {
-        "active", "recurrence", "relapse", "inactive", "remission", "resolved",
+        "active",
+        "recurrence",
+        "relapse",
+        "inactive",
+        "remission",
+        "resolved",
     },
     "http://terminology.hl7.org/CodeSystem/condition-ver-status": {
-        "unconfirmed", "provisional", "differential", "confirmed", "refuted", "entered-in-error",
+        "unconfirmed",
+        "provisional",
+        "differential",
+        "confirmed",
+        "refuted",
+        "entered-in-error",
     },
     "http://terminology.hl7.org/CodeSystem/condition-category": {"problem-list-item", "encounter-diagnosis"},
     "http://terminology.hl7.org/CodeSystem/observation-category": {
-        "social-history", "vital-signs", "imaging", "laboratory", "procedure", "survey", "exam", "therapy",
+        "social-history",
+        "vital-signs",
+        "imaging",
+        "laboratory",
+        "procedure",
+        "survey",
+        "exam",
+        "therapy",
         "activity",
     },
     "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation": {"L", "H", "N", "LL", "HH", "A"},
     "http://terminology.hl7.org/CodeSystem/v3-ActCode": {
-        "AMB", "EMER", "FLD", "HH", "IMP", "ACUTE", "NONAC", "OBSENC", "PRENC", "SS", "VR",
+        "AMB",
+        "EMER",
+        "FLD",
+        "HH",
+        "IMP",
+        "ACUTE",
+        "NONAC",
+        "OBSENC",
+        "PRENC",
+        "SS",
+        "VR",
     },
     "http://terminology.hl7.org/CodeSystem/v3-RoleCode": {"PRN", "GUARD", "MTH", "FTH", "FAMMEMB"},
     "http://terminology.hl7.org/CodeSystem/medication-statement-category": {
-        "inpatient", "outpatient", "community", "patientspecified",
+        "inpatient",
+        "outpatient",
+        "community",
+        "patientspecified",
     },
     "http://terminology.hl7.org/CodeSystem/audit-event-type": {"rest", "110100", "110110", "110112"},
     "http://snomed.info/sct": {
         # infections (CLINICAL-SOURCES.md)
-        "65363002", "233604007", "36971009", "91302008", "7180009", "32398004", "128045006",
+        "65363002",
+        "233604007",
+        "36971009",
+        "91302008",
+        "7180009",
+        "32398004",
+        "128045006",
         # condition-severity value set
-        "24484000", "6736007", "255604002",
+        "24484000",
+        "6736007",
+        "255604002",
     },
     "http://loinc.org": {"8310-5", "2472-9", "2465-3", "2458-8", "2469-5"},
     "http://unitsofmeasure.org": {"Cel", "mg/dL", "g/L", "ug/mL", "g"},
 }
 STATUS = {
-    "Encounter": {"planned", "arrived", "triaged", "in-progress", "onleave", "finished", "cancelled",
-                  "entered-in-error", "unknown"},
-    "Observation": {"registered", "preliminary", "final", "amended", "corrected", "cancelled",
-                    "entered-in-error", "unknown"},
-    "MedicationStatement": {"active", "completed", "entered-in-error", "intended", "stopped", "on-hold",
-                            "unknown", "not-taken"},
-    "MedicationAdministration": {"in-progress", "not-done", "on-hold", "completed", "entered-in-error",
-                                 "stopped", "unknown"},
+    "Encounter": {
+        "planned",
+        "arrived",
+        "triaged",
+        "in-progress",
+        "onleave",
+        "finished",
+        "cancelled",
+        "entered-in-error",
+        "unknown",
+    },
+    "Observation": {
+        "registered",
+        "preliminary",
+        "final",
+        "amended",
+        "corrected",
+        "cancelled",
+        "entered-in-error",
+        "unknown",
+    },
+    "MedicationStatement": {
+        "active",
+        "completed",
+        "entered-in-error",
+        "intended",
+        "stopped",
+        "on-hold",
+        "unknown",
+        "not-taken",
+    },
+    "MedicationAdministration": {
+        "in-progress",
+        "not-done",
+        "on-hold",
+        "completed",
+        "entered-in-error",
+        "stopped",
+        "unknown",
+    },
     "Immunization": {"completed", "entered-in-error", "not-done"},
-    "DetectedIssue": {"registered", "preliminary", "final", "amended", "corrected", "cancelled",
-                      "entered-in-error", "unknown"},
+    "DetectedIssue": {
+        "registered",
+        "preliminary",
+        "final",
+        "amended",
+        "corrected",
+        "cancelled",
+        "entered-in-error",
+        "unknown",
+    },
 }
 GENDERS = {"male", "female", "other", "unknown"}
 AUDIT_ACTIONS = {"C", "R", "U", "D", "E"}
@@ -104,7 +182,9 @@ def test_it_holds_one_condition_per_episode_with_snomed_codes(bundle, diary):
 
     assert set(conditions) == {str(e.pk) for e in diary["episodes"]}
     pneumonia = next(c for c in conditions.values() if c["code"]["text"] == "Pneumonia")
-    assert {"system": "http://snomed.info/sct", "code": "233604007", "display": "Pneumonia"} in pneumonia["code"]["coding"]
+    assert {"system": "http://snomed.info/sct", "code": "233604007", "display": "Pneumonia"} in pneumonia[
+        "code"
+    ]["coding"]
     assert pneumonia["abatementDateTime"]
     # In hospital: an Encounter, referenced from the Condition.
     encounters = {f"urn:uuid:{e['id']}" for e in resources(bundle, "Encounter")}
@@ -122,9 +202,11 @@ def test_it_holds_temperatures_and_immunoglobulins_with_their_loinc_codes_and_ra
 
 
 def test_it_holds_the_courses_vaccines_family_and_open_alerts(owner, child, diary):
-    Alert.objects.create(
-        profile=child, team=None, rule="severe_infection", priority="urgent", summary="A severe infection.",
-        threshold=1, window_days=14, age_band="child", dedup_key="k",
+    make_alert(
+        child,
+        rule="severe_infection",
+        priority="urgent",
+        summary="A severe infection.",
         evidence=[{"type": "episode", "id": str(diary["episodes"][-1].pk)}],
     )
     bundle = client_for(owner).get(url(child)).json()

@@ -25,7 +25,9 @@ def profile_urls(profile, link_id) -> list[tuple[str, str]]:
 
 @pytest.fixture
 def link(owner, child):
-    link, _ = services.share_link_create(profile=child, created_by=owner, expires_at=child.created_at.replace(year=2100))
+    link, _ = services.share_link_create(
+        profile=child, created_by=owner, expires_at=child.created_at.replace(year=2100)
+    )
     return link
 
 
@@ -61,6 +63,10 @@ def test_a_revoked_care_link_ends_the_teams_reports_at_once(clinician, linked_ch
 def test_every_answer_with_health_data_is_no_store(owner, child):
     client = client_for(owner)
 
-    for url in (f"/api/v1/profiles/{child.pk}/report.pdf", f"/api/v1/profiles/{child.pk}/export/fhir",
-                f"/api/v1/profiles/{child.pk}/share-links/", "/api/v1/account/export"):
+    for url in (
+        f"/api/v1/profiles/{child.pk}/report.pdf",
+        f"/api/v1/profiles/{child.pk}/export/fhir",
+        f"/api/v1/profiles/{child.pk}/share-links/",
+        "/api/v1/account/export",
+    ):
         assert "no-store" in client.get(url)["Cache-Control"], url

@@ -8,11 +8,12 @@ import time
 import pytest
 from pypdf import PdfReader
 
-from care.models import Alert, TeamRuleSetting
+from care.models import TeamRuleSetting
 from diary.models import AccessLogEntry
 from reports import api as reports_api
 from reports.models import ReportJob
 from tests.conftest import client_for
+from tests.reports.conftest import make_alert
 
 
 def url(profile, query: str = "") -> str:
@@ -46,8 +47,13 @@ def test_the_pdf_holds_the_name_the_counts_and_the_charts(owner, child, diary):
 
 def test_the_counts_are_set_against_the_team_thresholds_in_force(owner, linked_child, team, diary):
     TeamRuleSetting.objects.create(
-        team=team, rule="recurrent_ear_infections", enabled=True,
-        child_threshold=6, child_window_days=365, adult_threshold=2, adult_window_days=365,
+        team=team,
+        rule="recurrent_ear_infections",
+        enabled=True,
+        child_threshold=6,
+        child_window_days=365,
+        adult_threshold=2,
+        adult_window_days=365,
     )
 
     text, _ = pdf_text(client_for(owner).get(url(linked_child)).content)
@@ -64,11 +70,7 @@ def test_without_a_team_the_default_thresholds_apply(owner, child, diary):
 
 
 def test_the_familys_questions_and_open_alerts_are_printed(owner, child, diary):
-    Alert.objects.create(
-        profile=child, team=None, rule="recurrent_ear_infections", priority="routine",
-        summary="4 ear infections in 365 days (threshold 4).", threshold=4, window_days=365,
-        age_band="child", dedup_key="x",
-    )
+    make_alert(child)
     query = "?questions=Should+Ada+have+grommets%3F"
 
     text, _ = pdf_text(client_for(owner).get(url(child, query)).content)

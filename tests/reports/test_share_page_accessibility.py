@@ -17,8 +17,12 @@ from tests.reports.conftest import seed_diary
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize(("color_scheme", "width"), [("light", 390), ("dark", 1280)], ids=["light-phone", "dark-desktop"])
-def test_the_share_page_meets_wcag_2_2_aa(live_server, chromium_path, monkeypatch, child, owner, color_scheme, width):
+@pytest.mark.parametrize(
+    ("color_scheme", "width"), [("light", 390), ("dark", 1280)], ids=["light-phone", "dark-desktop"]
+)
+def test_the_share_page_meets_wcag_2_2_aa(
+    live_server, chromium_path, monkeypatch, child, owner, color_scheme, width
+):
     require(AXE_SCRIPT.exists(), "needs axe-core: run `npm ci` in the repo root")
     seed_diary(child)
     _, token = services.share_link_create(
