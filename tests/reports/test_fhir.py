@@ -84,6 +84,16 @@ CODE_SYSTEMS = {
     "http://loinc.org": {"8310-5", "2472-9", "2465-3", "2458-8", "2469-5"},
     "http://unitsofmeasure.org": {"Cel", "mg/dL", "g/L", "ug/mL", "g"},
 }
+OBSERVATION_STATUS = {
+    "registered",
+    "preliminary",
+    "final",
+    "amended",
+    "corrected",
+    "cancelled",
+    "entered-in-error",
+    "unknown",
+}
 STATUS = {
     "Encounter": {
         "planned",
@@ -96,16 +106,7 @@ STATUS = {
         "entered-in-error",
         "unknown",
     },
-    "Observation": {
-        "registered",
-        "preliminary",
-        "final",
-        "amended",
-        "corrected",
-        "cancelled",
-        "entered-in-error",
-        "unknown",
-    },
+    "Observation": OBSERVATION_STATUS,
     "MedicationStatement": {
         "active",
         "completed",
@@ -126,16 +127,8 @@ STATUS = {
         "unknown",
     },
     "Immunization": {"completed", "entered-in-error", "not-done"},
-    "DetectedIssue": {
-        "registered",
-        "preliminary",
-        "final",
-        "amended",
-        "corrected",
-        "cancelled",
-        "entered-in-error",
-        "unknown",
-    },
+    # DetectedIssue.status is bound to the observation-status value set.
+    "DetectedIssue": OBSERVATION_STATUS,
 }
 GENDERS = {"male", "female", "other", "unknown"}
 AUDIT_ACTIONS = {"C", "R", "U", "D", "E"}
