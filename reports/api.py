@@ -13,6 +13,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.generics import GenericAPIView
+from rest_framework.mixins import ListModelMixin  # marks the list endpoint for the schema
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -158,7 +159,7 @@ def share_url(token: str) -> str:
 
 
 @extend_schema(tags=["share links"])
-class ShareLinkListView(GenericAPIView):
+class ShareLinkListView(ListModelMixin, GenericAPIView):
     """Managers' read-only links for a doctor. The create's answer is the only time the link's
     `url` (and its QR code, `qr_svg`, an SVG data URI) can be read: only a digest is stored."""
 
