@@ -29,7 +29,7 @@ from . import erasure, services
 from .export import account_export_chunks
 from .fhir import profile_bundle
 from .models import ReportJob, ReportStatus, ShareLink
-from .selectors import default_period, report_size, team_in_force
+from .selectors import default_period, team_in_force
 from .serializers import (
     ErasureSerializer,
     FhirQuerySerializer,
@@ -39,10 +39,6 @@ from .serializers import (
     ShareLinkSerializer,
 )
 
-# Above this many rows a visit summary is rendered by the worker. Measured (CPU time per render
-# on the shared 2-core machine): 0 rows 93 ms, 100 rows 380 ms, 200 rows 495 ms, 400 rows 699 ms,
-# 800 rows 964 ms, 1600 rows 1874 ms. 300 keeps a web worker busy for well under a second.
-REPORT_INLINE_MAX_ROWS = 300
 PDF = OpenApiResponse(OpenApiTypes.BINARY, description="application/pdf")
 
 
@@ -100,7 +96,7 @@ class ReportPdfView(ProfileScopedView):
             questions=query.validated_data.get("questions", ""),
             team=team_in_force(profile, request.user),
         )
-        if report_size(profile, start=start, end=end) > REPORT_INLINE_MAX_ROWS:
+        if services.report_is_large(profile, start=start, end=end):
             job = services.report_job_create(profile=profile, user=request.user, params=params)
             return Response(ReportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
         return pdf_response(services.report_render(profile=profile, params=params, today=today), profile)

@@ -56,7 +56,13 @@ class ReportJob(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="report_jobs")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Who asked: a signed-in person, or a doctor through a share link (exactly one of the two).
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    share_link = models.ForeignKey(
+        ShareLink, null=True, blank=True, on_delete=models.CASCADE, related_name="report_jobs"
+    )
     # The report's parameters, as parsed from the request: {"from", "to", "questions", "team"}.
     params = models.JSONField()
     status = models.CharField(max_length=8, choices=ReportStatus.choices, default=ReportStatus.PENDING)
@@ -64,3 +70,11 @@ class ReportJob(models.Model):
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(requested_by__isnull=True) ^ models.Q(share_link__isnull=True),
+                name="report_job_one_requester",
+            )
+        ]

@@ -14,7 +14,10 @@ from diary.selectors import profile_summary
 
 from . import services
 from .api import pdf_response
+from .models import ReportStatus, ShareLink
 from .selectors import age_in_years, default_period, team_in_force
+
+WAIT_REFRESH_SECONDS = 3
 
 
 def private(response: HttpResponse) -> HttpResponse:
@@ -24,17 +27,22 @@ def private(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def usable_link(request: HttpRequest, token: str, what: str):
-    link = services.share_link_use(token=token, what=what, ip=request.META.get("REMOTE_ADDR"))
+def usable_link(token: str) -> ShareLink:
+    link = services.share_link_find(token=token)
     if link is None:
         raise Http404("This link has expired or was withdrawn.")
     return link
 
 
+def client_address(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
 @never_cache
 @require_safe
 def share_page(request: HttpRequest, token: str) -> HttpResponse:
-    link = usable_link(request, token, "summary")
+    link = usable_link(token)
+    services.share_link_record_use(link=link, action="read", ip=client_address(request))
     profile = link.profile
     today = timezone.localdate()
     summary = profile_summary(profile, today=today)
@@ -44,7 +52,6 @@ def share_page(request: HttpRequest, token: str) -> HttpResponse:
         "summary": summary,
         "by_kind": [(InfectionKind(k).label, n) for k, n in summary["infections"]["by_kind"].items()],
         "expires_at": link.expires_at,
-        "token": token,
     }
     return private(render(request, "reports/share.html", context))
 
@@ -52,11 +59,20 @@ def share_page(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 @require_safe
 def share_report(request: HttpRequest, token: str) -> HttpResponse:
-    link = usable_link(request, token, "report")
+    """The PDF. A large one is made by the worker while a page that reloads itself (no
+    JavaScript needed) asks the doctor to wait; only the delivered PDF is logged as a use."""
+    link = usable_link(token)
+    profile = link.profile
     today = timezone.localdate()
     start, end = default_period(today)
-    params = services.report_params(
-        start=start, end=end, questions="", team=team_in_force(link.profile, None)
-    )
-    pdf = services.report_render(profile=link.profile, params=params, today=today)
-    return private(pdf_response(pdf, link.profile))
+    params = services.report_params(start=start, end=end, questions="", team=team_in_force(profile, None))
+    if not services.report_is_large(profile, start=start, end=end):
+        pdf = services.report_render(profile=profile, params=params, today=today)
+    else:
+        job, _ = services.share_link_report_job(link=link, params=params)
+        if job.status != ReportStatus.DONE:
+            context = {"profile": profile, "refresh_seconds": WAIT_REFRESH_SECONDS}
+            return private(render(request, "reports/share_wait.html", context, status=202))
+        pdf = bytes(job.pdf or b"")
+    services.share_link_record_use(link=link, action="export", ip=client_address(request))
+    return private(pdf_response(pdf, profile))

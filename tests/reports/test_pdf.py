@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from care.models import TeamRuleSetting
 from diary.models import AccessLogEntry
-from reports import api as reports_api
+from reports import services
 from reports.models import ReportJob
 from tests.conftest import client_for
 from tests.reports.conftest import make_alert
@@ -107,7 +107,7 @@ def test_a_clinicians_download_is_in_the_access_log(clinician, linked_child, dia
 
 
 def test_a_large_report_is_rendered_by_the_worker_and_polled(owner, child, diary, monkeypatch, commit):
-    monkeypatch.setattr(reports_api, "REPORT_INLINE_MAX_ROWS", 3)
+    monkeypatch.setattr(services, "REPORT_INLINE_MAX_ROWS", 3)
     client = client_for(owner)
 
     with commit:
@@ -122,7 +122,7 @@ def test_a_large_report_is_rendered_by_the_worker_and_polled(owner, child, diary
 
 
 def test_a_job_is_only_for_the_person_who_asked(owner, teammate, stranger, child, diary, monkeypatch, commit):
-    monkeypatch.setattr(reports_api, "REPORT_INLINE_MAX_ROWS", 3)
+    monkeypatch.setattr(services, "REPORT_INLINE_MAX_ROWS", 3)
     with commit:
         status_url = client_for(owner).get(url(child)).json()["status_url"]
 
@@ -135,7 +135,7 @@ def test_the_real_worker_renders_a_large_report(celery_worker, owner, child, mon
     from tests.reports.conftest import seed_diary
 
     seed_diary(child)
-    monkeypatch.setattr(reports_api, "REPORT_INLINE_MAX_ROWS", 3)
+    monkeypatch.setattr(services, "REPORT_INLINE_MAX_ROWS", 3)
     client = client_for(owner)
     response = client.get(url(child))
     assert response.status_code == 202

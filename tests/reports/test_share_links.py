@@ -12,7 +12,8 @@ from django.test import Client
 from django.utils import timezone
 
 from diary.models import AccessLogEntry
-from reports.models import ShareLink
+from reports import services
+from reports.models import ReportJob, ShareLink
 from tests.conftest import client_for
 
 
@@ -161,3 +162,22 @@ def test_a_link_of_another_profile_is_not_found_under_yours(owner, child, other_
     theirs = create(parent, zed).json()
 
     assert client_for(owner).delete(links_url(child) + f"{theirs['id']}/").status_code == 404
+
+
+def test_a_large_pdf_is_made_by_the_worker_while_a_page_asks_the_doctor_to_wait(
+    child, link, monkeypatch, commit
+):
+    monkeypatch.setattr(services, "REPORT_INLINE_MAX_ROWS", 3)
+    pdf_url = path_of(link) + "report.pdf"
+
+    with commit:
+        waiting = Client().get(pdf_url)
+    again = Client().get(pdf_url)
+
+    assert waiting.status_code == 202
+    assert b'http-equiv="refresh"' in waiting.content
+    assert again.status_code == 200
+    assert again.content.startswith(b"%PDF")
+    # One report made, and only its delivery is a use in the access log.
+    assert ReportJob.objects.filter(share_link_id=link["id"]).count() == 1
+    assert list(AccessLogEntry.objects.values_list("action", flat=True)) == ["export"]
