@@ -202,15 +202,28 @@ class ShareLinkDetailView(GenericAPIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class AccountExportThrottle(UserRateThrottle):
-    """A full export is heavy: a few an hour per account. Rate: REST_FRAMEWORK's
-    DEFAULT_THROTTLE_RATES["account_export"] when set, else 5/hour."""
+class DefaultedUserThrottle(UserRateThrottle):
+    """A per-account throttle whose rate is REST_FRAMEWORK's DEFAULT_THROTTLE_RATES[scope] when
+    the settings name one, else `default_rate`."""
+
+    default_rate = ""
+
+    def get_rate(self):
+        return self.THROTTLE_RATES.get(self.scope) or self.default_rate
+
+
+class AccountExportThrottle(DefaultedUserThrottle):
+    """A full export is heavy: a few an hour per account."""
 
     scope = "account_export"
     default_rate = "5/hour"
 
-    def get_rate(self):
-        return self.THROTTLE_RATES.get(self.scope) or self.default_rate
+
+class AccountEraseThrottle(DefaultedUserThrottle):
+    """Erasure asks for the password: no guessing it here."""
+
+    scope = "account_erase"
+    default_rate = "10/hour"
 
 
 @extend_schema(tags=["account"], responses={200: OpenApiResponse(OpenApiTypes.OBJECT)})
@@ -233,6 +246,7 @@ class AccountView(GenericAPIView):
     """Erase the account, re-entering its password (see reports/erasure.py for what stays)."""
 
     permission_classes = [IsAuthenticated]
+    throttle_classes = [AccountEraseThrottle]
     serializer_class = ErasureSerializer
     http_method_names = ["delete", "options"]
 

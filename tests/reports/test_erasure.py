@@ -141,3 +141,11 @@ def test_unknown_fields_are_refused(owner):
 
 def test_a_signed_out_visitor_erases_nothing(api):
     assert api.delete(URL, {"password": PASSWORD}, format="json").status_code in {401, 403}
+
+
+def test_guessing_the_password_is_rate_limited(owner):
+    answers = [erase(owner, password=f"guess {i}").status_code for i in range(11)]
+
+    assert answers == [400] * 10 + [429]
+    assert erase(owner).status_code == 429
+    assert User.objects.filter(pk=owner.pk).exists()
