@@ -68,9 +68,12 @@ def lab_trend_chart(analyte: str, results: list[LabResult]) -> bytes:
         axes.scatter(
             date2num([d for d, _ in low]), [v for _, v in low], color=LOW, zorder=3, label="below range"
         )
-        axes.legend(fontsize=7, frameon=False)
+        axes.legend(fontsize=7, frameon=False, loc="center left", bbox_to_anchor=(1.0, 0.5))
     axes.set_ylabel(f"{analyte} ({results[-1].unit})", color=INK)
     axes.xaxis_date()
+    if len(set(days)) == 1:
+        # One result: a few weeks either side instead of matplotlib's default of years.
+        axes.set_xlim(days[0] - 45, days[0] + 45)
     axes.spines[["top", "right"]].set_visible(False)
     figure.autofmt_xdate()
     return png(figure)
