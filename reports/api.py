@@ -29,7 +29,7 @@ from . import erasure, services
 from .export import account_export_chunks
 from .fhir import profile_bundle
 from .models import ReportJob, ReportStatus, ShareLink
-from .selectors import default_period, team_in_force
+from .selectors import team_in_force
 from .serializers import (
     ErasureSerializer,
     FhirQuerySerializer,
@@ -81,15 +81,11 @@ class ReportPdfView(ProfileScopedView):
     serializer_class = ReportJobSerializer
 
     def get(self, request: Request, profile_id: str) -> HttpResponse:
-        query = ReportQuerySerializer(data=request.query_params.dict())
-        query.is_valid(raise_exception=True)
-        profile = self.profile(action="export", obj=None)
         today = timezone.localdate()
-        start, end = default_period(today)
-        start = query.validated_data.get("from", start)
-        end = query.validated_data.get("to", end)
-        if start > end:
-            raise exceptions.ValidationError({"from": ["Must be on or before `to`."]})
+        query = ReportQuerySerializer(data=request.query_params.dict(), context={"today": today})
+        query.is_valid(raise_exception=True)
+        start, end = query.validated_data["from"], query.validated_data["to"]
+        profile = self.profile(action="export", obj=None)
         params = services.report_params(
             start=start,
             end=end,

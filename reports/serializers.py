@@ -8,6 +8,7 @@ from rest_framework import serializers
 from sigmd_portal.api import StrictSerializer
 
 from .models import ReportJob, ShareLink
+from .selectors import default_period
 from .services import SHARE_LINK_MAX_DAYS
 
 QUESTIONS_MAX_CHARS = 2000
@@ -27,10 +28,13 @@ class ReportQuerySerializer(StrictSerializer):
         return fields
 
     def validate(self, attrs):
-        start, end = attrs.get("from"), attrs.get("to")
-        if start and end and start > end:
+        """Fill in the default period (context["today"]) and check the one asked for."""
+        default_start, default_end = default_period(self.context["today"])
+        attrs.setdefault("to", default_end)
+        attrs.setdefault("from", default_start)
+        if attrs["from"] > attrs["to"]:
             raise serializers.ValidationError({"from": ["Must be on or before `to`."]})
-        if start and end and (end - start).days > REPORT_MAX_DAYS:
+        if (attrs["to"] - attrs["from"]).days > REPORT_MAX_DAYS:
             raise serializers.ValidationError({"from": ["A report covers at most ten years."]})
         return attrs
 

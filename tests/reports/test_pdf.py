@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import time
 
@@ -13,7 +14,7 @@ from diary.models import AccessLogEntry
 from reports import services
 from reports.models import ReportJob
 from tests.conftest import client_for
-from tests.reports.conftest import make_alert
+from tests.reports.conftest import make_alert, seed_diary, today
 
 
 def url(profile, query: str = "") -> str:
@@ -80,17 +81,26 @@ def test_the_familys_questions_and_open_alerts_are_printed(owner, child, diary):
 
 
 def test_a_period_can_be_chosen(owner, child, diary):
-    from tests.reports.conftest import today
+    # The ten days around the pneumonia (60 days ago), and nothing else.
+    start, end = today() - dt.timedelta(days=65), today() - dt.timedelta(days=55)
 
-    start = today().replace(day=1)
-    text, _ = pdf_text(client_for(owner).get(url(child, f"?from={start}&to={today()}")).content)
+    text, _ = pdf_text(client_for(owner).get(url(child, f"?from={start}&to={end}")).content)
 
-    assert "Infections: 0 in the period" in text or "Infections: 1 in the period" in text
+    assert f"period {start:%d %b %Y} to {end:%d %b %Y}" in text
+    assert "Infections: 1 in the period" in text
+    assert "Pneumonia 1" in text
 
 
 @pytest.mark.parametrize(
     "query",
-    ["?from=yesterday", "?from=2026-05-01&to=2026-04-01", "?questions=" + "x" * 2001, "?colour=blue"],
+    [
+        "?from=yesterday",
+        "?from=2026-05-01&to=2026-04-01",
+        "?from=2100-01-01",
+        "?from=1990-01-01&to=2026-01-01",
+        "?questions=" + "x" * 2001,
+        "?colour=blue",
+    ],
 )
 def test_bad_parameters_are_a_400_and_nothing_is_rendered(owner, child, query):
     response = client_for(owner).get(url(child, query))
@@ -132,8 +142,6 @@ def test_a_job_is_only_for_the_person_who_asked(owner, teammate, stranger, child
 
 @pytest.mark.django_db(transaction=True)
 def test_the_real_worker_renders_a_large_report(celery_worker, owner, child, monkeypatch):
-    from tests.reports.conftest import seed_diary
-
     seed_diary(child)
     monkeypatch.setattr(services, "REPORT_INLINE_MAX_ROWS", 3)
     client = client_for(owner)
