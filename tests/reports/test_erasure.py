@@ -149,3 +149,15 @@ def test_guessing_the_password_is_rate_limited(owner):
     assert answers == [400] * 10 + [429]
     assert erase(owner).status_code == 429
     assert User.objects.filter(pk=owner.pk).exists()
+
+
+def test_the_app_token_used_to_erase_stops_working(api, owner, child):
+    login = api.post("/_allauth/app/v1/auth/login", {"email": owner.email, "password": PASSWORD}, format="json")
+    token = login.json()["meta"]["session_token"]
+    assert api.get("/api/v1/me", HTTP_X_SESSION_TOKEN=token).status_code == 200
+
+    response = api.delete(URL, {"password": PASSWORD}, format="json", HTTP_X_SESSION_TOKEN=token)
+
+    assert response.status_code == 204
+    assert api.get("/api/v1/me", HTTP_X_SESSION_TOKEN=token).status_code == 401
+    assert not Session.objects.filter(session_key=token).exists()
