@@ -107,6 +107,6 @@ def account_export_chunks(user: User) -> Iterator[str]:
     """The export as JSON text in pieces: the account, then one profile at a time."""
     head = {"format": FORMAT, "exported_at": timezone.now(), **account_part(user)}
     yield dumps(head)[:-1] + ', "profiles": ['
-    for i, profile in enumerate(profiles_managed_by(user).order_by("created_at").iterator()):
+    for i, profile in enumerate(list(profiles_managed_by(user).order_by("created_at"))):
         yield ("," if i else "") + dumps(profile_part(profile, user))
     yield "]}"

@@ -152,7 +152,9 @@ def test_guessing_the_password_is_rate_limited(owner):
 
 
 def test_the_app_token_used_to_erase_stops_working(api, owner, child):
-    login = api.post("/_allauth/app/v1/auth/login", {"email": owner.email, "password": PASSWORD}, format="json")
+    login = api.post(
+        "/_allauth/app/v1/auth/login", {"email": owner.email, "password": PASSWORD}, format="json"
+    )
     token = login.json()["meta"]["session_token"]
     assert api.get("/api/v1/me", HTTP_X_SESSION_TOKEN=token).status_code == 200
 

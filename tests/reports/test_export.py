@@ -27,8 +27,9 @@ def all_ids(diary: dict) -> set[str]:
     return {str(row.pk) for rows in diary.values() for row in rows}
 
 
-def test_the_export_holds_every_row_of_the_users(owner, child, diary, team):
+def test_the_export_holds_every_row_of_the_users(owner, child, diary, team, clinician):
     link = link_to_team(child, team)
+    client_for(clinician).get(f"/api/v1/profiles/{child.pk}/")
     share, _ = services.share_link_create(
         profile=child, created_by=owner, expires_at=link.created_at.replace(year=link.created_at.year + 1)
     )
@@ -55,6 +56,7 @@ def test_the_export_holds_every_row_of_the_users(owner, child, diary, team):
     assert profile["care_links"][0]["team_name"] == team.name
     assert [s["id"] for s in profile["share_links"]] == [str(share.pk)]
     assert "token_hash" not in profile["share_links"][0]
+    assert [row["actor_email"] for row in profile["access_log"]] == [clinician.email]
     Bundle.model_validate(profile["fhir"])
     conditions = [e for e in profile["fhir"]["entry"] if e["resource"]["resourceType"] == "Condition"]
     assert len(conditions) == len(diary["episodes"])
