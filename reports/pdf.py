@@ -17,7 +17,7 @@ from reportlab.platypus.flowables import KeepTogether
 from diary.models import InfectionKind
 
 from . import charts
-from .selectors import VisitSummary
+from .selectors import VisitSummary, lab_range, plain_number
 
 STYLES = getSampleStyleSheet()
 BODY = STYLES["BodyText"]
@@ -205,9 +205,8 @@ def labs_section(summary: VisitSummary) -> list[Flowable]:
                     [
                         [
                             r.collected_on,
-                            f"{r.value.normalize():f} {unit}",
-                            f"{r.reference_low if r.reference_low is not None else '?'}–"
-                            f"{r.reference_high if r.reference_high is not None else '?'}",
+                            f"{plain_number(r.value)} {unit}",
+                            lab_range(r.reference_low, r.reference_high),
                             "LOW" if r.below_range else "",
                         ]
                         for r in series

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -46,6 +47,15 @@ def team_in_force(profile: Profile, viewer: User | None) -> CareTeam | None:
         links = links.filter(team__memberships__user=viewer)
     link = links.select_related("team").first()
     return link.team if link else None
+
+
+def plain_number(value: Decimal | None) -> str:
+    """A lab value as printed on the report: 40.000 -> "40", 9.100 -> "9.1", None -> "?"."""
+    return "?" if value is None else f"{value.normalize():f}"
+
+
+def lab_range(low: Decimal | None, high: Decimal | None) -> str:
+    return f"{plain_number(low)}–{plain_number(high)}"
 
 
 def age_in_years(date_of_birth: date, on: date) -> int:

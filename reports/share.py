@@ -15,7 +15,7 @@ from diary.selectors import profile_summary
 from . import services
 from .api import pdf_response
 from .models import ReportStatus, ShareLink
-from .selectors import age_in_years, default_period, team_in_force
+from .selectors import age_in_years, default_period, lab_range, plain_number, team_in_force
 
 WAIT_REFRESH_SECONDS = 3
 
@@ -51,6 +51,15 @@ def share_page(request: HttpRequest, token: str) -> HttpResponse:
         "age": age_in_years(profile.date_of_birth, today),
         "summary": summary,
         "by_kind": [(InfectionKind(k).label, n) for k, n in summary["infections"]["by_kind"].items()],
+        "labs": [
+            {
+                **lab,
+                "analyte": analyte,
+                "value": plain_number(lab["value"]),
+                "range": lab_range(lab["reference_low"], lab["reference_high"]),
+            }
+            for analyte, lab in summary["latest_labs"].items()
+        ],
         "expires_at": link.expires_at,
     }
     return private(render(request, "reports/share.html", context))

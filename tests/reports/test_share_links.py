@@ -181,3 +181,26 @@ def test_a_large_pdf_is_made_by_the_worker_while_a_page_asks_the_doctor_to_wait(
     # One report made, and only its delivery is a use in the access log.
     assert ReportJob.objects.filter(share_link_id=link["id"]).count() == 1
     assert list(AccessLogEntry.objects.values_list("action", flat=True)) == ["export"]
+
+
+def test_lab_values_are_printed_as_on_the_lab_report(owner, child):
+    from decimal import Decimal
+
+    from diary.models import LabResult
+
+    LabResult.objects.create(
+        profile=child,
+        analyte="IgM",
+        value=Decimal("20"),
+        unit="mg/dL",
+        reference_low=Decimal("40"),
+        reference_high=Decimal("230"),
+        collected_on=timezone.localdate(),
+    )
+    link = create(owner, child).json()
+
+    html = Client().get(path_of(link)).content.decode()
+
+    assert "20 mg/dL (below range)" in html
+    assert "40–230" in html
+    assert "E+" not in html
