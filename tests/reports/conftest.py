@@ -18,6 +18,19 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
+def add_lab(profile, analyte: str, value: str, unit: str, reference: tuple[str, str], *, days_ago: int = 0):
+    """A result with the range printed on its own lab report."""
+    return LabResult.objects.create(
+        profile=profile,
+        analyte=analyte,
+        value=Decimal(value),
+        unit=unit,
+        reference_low=Decimal(reference[0]),
+        reference_high=Decimal(reference[1]),
+        collected_on=today() - dt.timedelta(days=days_ago),
+    )
+
+
 def seed_diary(profile, *, tag: str = "") -> dict[str, list]:
     """Four ear infections, a pneumonia in hospital, antibiotics, a vaccine, IgM and IgG results."""
     t = today()
@@ -78,26 +91,9 @@ def seed_diary(profile, *, tag: str = "") -> dict[str, list]:
         Vaccination.objects.create(profile=profile, vaccine="PCV20", given_on=t - dt.timedelta(days=90))
     ]
     labs = [
-        LabResult.objects.create(
-            profile=profile,
-            analyte="IgM",
-            value=Decimal("18"),
-            unit="mg/dL",
-            reference_low=Decimal("40"),
-            reference_high=Decimal("230"),
-            collected_on=t - dt.timedelta(days=d),
-        )
-        for d in (400, 100)
-    ] + [
-        LabResult.objects.create(
-            profile=profile,
-            analyte="IgG",
-            value=Decimal("9.1"),
-            unit="g/L",
-            reference_low=Decimal("6"),
-            reference_high=Decimal("16"),
-            collected_on=t - dt.timedelta(days=100),
-        )
+        add_lab(profile, "IgM", "18", "mg/dL", ("40", "230"), days_ago=400),
+        add_lab(profile, "IgM", "18", "mg/dL", ("40", "230"), days_ago=100),
+        add_lab(profile, "IgG", "9.1", "g/L", ("6", "16"), days_ago=100),
     ]
     return {
         "episodes": episodes,

@@ -15,6 +15,7 @@ from diary.models import AccessLogEntry
 from reports import services
 from reports.models import ReportJob, ShareLink
 from tests.conftest import client_for
+from tests.reports.conftest import add_lab
 
 
 def links_url(profile) -> str:
@@ -184,19 +185,7 @@ def test_a_large_pdf_is_made_by_the_worker_while_a_page_asks_the_doctor_to_wait(
 
 
 def test_lab_values_are_printed_as_on_the_lab_report(owner, child):
-    from decimal import Decimal
-
-    from diary.models import LabResult
-
-    LabResult.objects.create(
-        profile=child,
-        analyte="IgM",
-        value=Decimal("20"),
-        unit="mg/dL",
-        reference_low=Decimal("40"),
-        reference_high=Decimal("230"),
-        collected_on=timezone.localdate(),
-    )
+    add_lab(child, "IgM", "20", "mg/dL", ("40", "230"))
     link = create(owner, child).json()
 
     html = Client().get(path_of(link)).content.decode()
