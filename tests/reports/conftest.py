@@ -119,8 +119,9 @@ def other_family(db):
 
 @pytest.fixture
 def commit(django_capture_on_commit_callbacks):
-    """Run what a request would run after commit (task dispatch), as a real commit would."""
-    return django_capture_on_commit_callbacks(execute=True)
+    """`with commit():` runs what a request would run after commit (task dispatch), as a real
+    commit would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 def make_alert(profile, team=None, **fields) -> Alert:

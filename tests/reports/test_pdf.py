@@ -120,7 +120,7 @@ def test_a_large_report_is_rendered_by_the_worker_and_polled(owner, child, diary
     monkeypatch.setattr(services, "REPORT_INLINE_MAX_ROWS", 3)
     client = client_for(owner)
 
-    with commit:
+    with commit():
         response = client.get(url(child))
 
     assert response.status_code == 202
@@ -133,7 +133,7 @@ def test_a_large_report_is_rendered_by_the_worker_and_polled(owner, child, diary
 
 def test_a_job_is_only_for_the_person_who_asked(owner, teammate, stranger, child, diary, monkeypatch, commit):
     monkeypatch.setattr(services, "REPORT_INLINE_MAX_ROWS", 3)
-    with commit:
+    with commit():
         status_url = client_for(owner).get(url(child)).json()["status_url"]
 
     assert client_for(stranger).get(status_url).status_code == 404
@@ -155,3 +155,47 @@ def test_the_real_worker_renders_a_large_report(celery_worker, owner, child, mon
 
     assert answer.status_code == 200, ReportJob.objects.values("status", "error").first()
     assert "Visit summary: Ada" in pdf_text(answer.content)[0]
+
+
+def test_a_clinician_sees_their_own_teams_thresholds(clinician, linked_child, team, diary):
+    from tests.factories import CareTeamFactory, link_to_team
+
+    other = CareTeamFactory(name="A team joined first elsewhere")
+    TeamRuleSetting.objects.create(
+        team=other,
+        rule="recurrent_ear_infections",
+        enabled=True,
+        child_threshold=9,
+        child_window_days=365,
+        adult_threshold=2,
+        adult_window_days=365,
+    )
+    link_to_team(linked_child, other)
+
+    text, _ = pdf_text(client_for(clinician).get(url(linked_child)).content)
+
+    assert f"thresholds of {team.name}" in text
+    assert "Recurrent ear infections 4 episodes 4 episodes 365 days MET" in text
+
+
+def test_rendering_a_job_twice_renders_it_once(owner, child, diary, monkeypatch, commit):
+    monkeypatch.setattr(services, "REPORT_INLINE_MAX_ROWS", 3)
+    with commit():
+        job_id = client_for(owner).get(url(child)).json()["id"]
+    first = ReportJob.objects.get(pk=job_id)
+
+    assert services.report_job_run(job_id=job_id) == "skipped"
+    assert ReportJob.objects.get(pk=job_id).finished_at == first.finished_at
+
+
+def test_old_jobs_and_their_pdfs_are_dropped(owner, child, diary, monkeypatch, commit):
+    import time_machine
+
+    monkeypatch.setattr(services, "REPORT_INLINE_MAX_ROWS", 3)
+    with commit():
+        old = client_for(owner).get(url(child)).json()["status_url"]
+    with time_machine.travel(dt.datetime.now(tz=dt.UTC) + services.REPORT_JOB_KEEP + dt.timedelta(minutes=1)):
+        with commit():
+            client_for(owner).get(url(child))
+        assert client_for(owner).get(old).status_code == 404
+    assert ReportJob.objects.count() == 1

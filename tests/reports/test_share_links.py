@@ -171,7 +171,7 @@ def test_a_large_pdf_is_made_by_the_worker_while_a_page_asks_the_doctor_to_wait(
     monkeypatch.setattr(services, "REPORT_INLINE_MAX_ROWS", 3)
     pdf_url = path_of(link) + "report.pdf"
 
-    with commit:
+    with commit():
         waiting = Client().get(pdf_url)
     again = Client().get(pdf_url)
 
