@@ -21,6 +21,18 @@ def url(profile, query: str = "") -> str:
     return f"/api/v1/profiles/{profile.pk}/report.pdf{query}"
 
 
+def ear_infections_threshold(team, *, child: int) -> None:
+    TeamRuleSetting.objects.create(
+        team=team,
+        rule="recurrent_ear_infections",
+        enabled=True,
+        child_threshold=child,
+        child_window_days=365,
+        adult_threshold=2,
+        adult_window_days=365,
+    )
+
+
 def pdf_text(content: bytes) -> tuple[str, int]:
     reader = PdfReader(io.BytesIO(content))
     text = "\n".join(page.extract_text() for page in reader.pages)
@@ -47,15 +59,7 @@ def test_the_pdf_holds_the_name_the_counts_and_the_charts(owner, child, diary):
 
 
 def test_the_counts_are_set_against_the_team_thresholds_in_force(owner, linked_child, team, diary):
-    TeamRuleSetting.objects.create(
-        team=team,
-        rule="recurrent_ear_infections",
-        enabled=True,
-        child_threshold=6,
-        child_window_days=365,
-        adult_threshold=2,
-        adult_window_days=365,
-    )
+    ear_infections_threshold(team, child=6)
 
     text, _ = pdf_text(client_for(owner).get(url(linked_child)).content)
 
@@ -161,15 +165,7 @@ def test_a_clinician_sees_their_own_teams_thresholds(clinician, linked_child, te
     from tests.factories import CareTeamFactory, link_to_team
 
     other = CareTeamFactory(name="A team joined first elsewhere")
-    TeamRuleSetting.objects.create(
-        team=other,
-        rule="recurrent_ear_infections",
-        enabled=True,
-        child_threshold=9,
-        child_window_days=365,
-        adult_threshold=2,
-        adult_window_days=365,
-    )
+    ear_infections_threshold(other, child=9)
     link_to_team(linked_child, other)
 
     text, _ = pdf_text(client_for(clinician).get(url(linked_child)).content)
