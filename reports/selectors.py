@@ -93,8 +93,8 @@ def thresholds_in_force(profile: Profile, *, on: date, team: CareTeam | None) ->
             count, _ = rules.antibiotic_days(facts.treatments, on, threshold.window_days)
         else:
             # With a threshold of one, the rule's evidence is every matching entry in its window.
-            probe = rules.Threshold(1, threshold.window_days)
-            count = sum(len(f.evidence) for f in rule.evaluate(facts, on, probe, band))
+            probe = {code: {band: rules.Threshold(1, threshold.window_days)}}
+            count = sum(len(f.evidence) for f in rules.evaluate_rule(code, facts, on, probe))
         rows.append(
             ThresholdRow(
                 rule=code,
