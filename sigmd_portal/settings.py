@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "care",
     "education",
     "pwa",
+    "reports",
 ]
 
 MIDDLEWARE = [

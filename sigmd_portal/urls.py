@@ -20,6 +20,7 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("learn/", include("education.pages_urls")),
     path("clinic/", include("care.clinic_urls")),
+    path("", include("reports.urls")),
     path("", include("pwa.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI sets inline styles; only this page (no health data) relaxes style-src.

@@ -1,0 +1,138 @@
+"""A year of Ada's diary, as her parents would have logged it, and a second family's for
+checking that nothing of theirs leaks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from care.models import Alert
+from diary.models import InfectionEpisode, LabResult, SymptomEntry, Treatment, Vaccination
+from tests.factories import ProfileFactory, UserFactory
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def add_lab(profile, analyte: str, value: str, unit: str, reference: tuple[str, str], *, days_ago: int = 0):
+    """A result with the range printed on its own lab report."""
+    return LabResult.objects.create(
+        profile=profile,
+        analyte=analyte,
+        value=Decimal(value),
+        unit=unit,
+        reference_low=Decimal(reference[0]),
+        reference_high=Decimal(reference[1]),
+        collected_on=today() - dt.timedelta(days=days_ago),
+    )
+
+
+def seed_diary(profile, *, tag: str = "") -> dict[str, list]:
+    """Four ear infections, a pneumonia in hospital, antibiotics, a vaccine, IgM and IgG results."""
+    t = today()
+    episodes = [
+        InfectionEpisode.objects.create(
+            profile=profile,
+            kind="otitis_media",
+            onset=t - dt.timedelta(days=d),
+            severity="mild",
+            resolved_on=t - dt.timedelta(days=d - 5),
+            notes=f"ear {tag}",
+        )
+        for d in (300, 200, 120, 40)
+    ]
+    episodes.append(
+        InfectionEpisode.objects.create(
+            profile=profile,
+            kind="pneumonia",
+            onset=t - dt.timedelta(days=60),
+            severity="severe",
+            hospitalized=True,
+            iv_antibiotics=True,
+            organism="S. pneumoniae",
+            resolved_on=t - dt.timedelta(days=50),
+            notes=f"pneumonia {tag}",
+        )
+    )
+    symptoms = [
+        SymptomEntry.objects.create(
+            profile=profile,
+            recorded_at=timezone.now() - dt.timedelta(days=60),
+            symptoms=["fever", "cough"],
+            temperature_c=Decimal("39.2"),
+            severity=6,
+            notes=f"hot {tag}",
+        )
+    ]
+    treatments = [
+        Treatment.objects.create(
+            profile=profile,
+            kind="antibiotic",
+            name="Amoxicillin",
+            route="oral",
+            started_on=t - dt.timedelta(days=40),
+            ended_on=t - dt.timedelta(days=33),
+            notes=f"amox {tag}",
+        ),
+        Treatment.objects.create(
+            profile=profile,
+            kind="antibiotic",
+            name="Ceftriaxone",
+            route="iv",
+            started_on=t - dt.timedelta(days=60),
+            ended_on=t - dt.timedelta(days=53),
+        ),
+    ]
+    vaccinations = [
+        Vaccination.objects.create(profile=profile, vaccine="PCV20", given_on=t - dt.timedelta(days=90))
+    ]
+    labs = [
+        add_lab(profile, "IgM", "18", "mg/dL", ("40", "230"), days_ago=400),
+        add_lab(profile, "IgM", "18", "mg/dL", ("40", "230"), days_ago=100),
+        add_lab(profile, "IgG", "9.1", "g/L", ("6", "16"), days_ago=100),
+    ]
+    return {
+        "episodes": episodes,
+        "symptoms": symptoms,
+        "treatments": treatments,
+        "vaccinations": vaccinations,
+        "labs": labs,
+    }
+
+
+@pytest.fixture
+def diary(child):
+    return seed_diary(child, tag="ada")
+
+
+@pytest.fixture
+def other_family(db):
+    """A second, unrelated account with a diary of its own."""
+    parent = UserFactory(email="other.parent@example.net", role="caregiver", display_name="Other Parent")
+    profile = ProfileFactory(display_name="Zed", managed_by=[parent])
+    return parent, profile, seed_diary(profile, tag="zed")
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """`with commit():` runs what a request would run after commit (task dispatch), as a real
+    commit would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def make_alert(profile, team=None, **fields) -> Alert:
+    """An alert as the evaluation would have raised it (default: four ear infections)."""
+    defaults = {
+        "rule": "recurrent_ear_infections",
+        "priority": "routine",
+        "summary": "4 ear infections in 365 days (threshold 4).",
+        "threshold": 4,
+        "window_days": 365,
+        "age_band": "child",
+        "dedup_key": f"{team and team.pk}:{profile.pk}:{fields.get('rule', 'recurrent_ear_infections')}",
+    }
+    return Alert.objects.create(profile=profile, team=team, **{**defaults, **fields})
