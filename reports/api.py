@@ -20,7 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import UserRateThrottle
 
-from care.selectors import alerts_visible_to
+from care.selectors import alerts_visible_to, team_in_force
 from diary.access import profiles_managed_by, profiles_visible_to
 from diary.api import ProfileScopedView
 from diary.models import Profile
@@ -29,7 +29,6 @@ from . import erasure, services
 from .export import account_export_chunks
 from .fhir import profile_bundle
 from .models import ReportJob, ReportStatus, ShareLink
-from .selectors import team_in_force
 from .serializers import (
     ErasureSerializer,
     FhirQuerySerializer,
@@ -90,7 +89,7 @@ class ReportPdfView(ProfileScopedView):
             start=start,
             end=end,
             questions=query.validated_data.get("questions", ""),
-            team=team_in_force(profile, request.user),
+            team=team_in_force(request.user, profile),
         )
         if services.report_is_large(profile, start=start, end=end):
             job = services.report_job_create(profile=profile, user=request.user, params=params)

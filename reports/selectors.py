@@ -14,14 +14,14 @@ from django.apps import apps
 from django.db import models
 from django.db.models import QuerySet
 
-from accounts.models import CareTeam, User
+from accounts.models import CareTeam
 from care import rules
 from care.models import Alert, RuleCode
-from care.selectors import profile_facts, team_settings
-from diary.models import CareLink, InfectionEpisode, LabResult, Profile, Treatment, Vaccination
-from diary.selectors import SERIOUS_KINDS, SUMMARY_ANALYTES, profile_summary
+from care.selectors import longest_window, profile_facts, team_settings
+from diary import clinical
+from diary.models import InfectionEpisode, LabResult, Profile, Treatment, Vaccination
+from diary.selectors import SUMMARY_ANALYTES, profile_summary
 
-SERIOUS_SEVERITIES = frozenset({"severe", "life_threatening"})
 RECENT_ALERT_DAYS = 90
 DEFAULT_MONTHS = 12
 
@@ -37,16 +37,6 @@ def optional_model(name: str) -> type[models.Model] | None:
         return apps.get_model("diary", name)
     except LookupError:
         return None
-
-
-def team_in_force(profile: Profile, viewer: User | None) -> CareTeam | None:
-    """Whose thresholds the report shows: a clinician's own team linked to the profile;
-    for the family (or a shared link), the team they joined first; with no team, the defaults."""
-    links = CareLink.objects.filter(profile=profile, revoked_at__isnull=True).order_by("created_at")
-    if viewer is not None and viewer.is_authenticated and viewer.is_clinician:
-        links = links.filter(team__memberships__user=viewer)
-    link = links.select_related("team").first()
-    return link.team if link else None
 
 
 def plain_number(value: Decimal | None) -> str:
@@ -81,14 +71,14 @@ class ThresholdRow:
 def thresholds_in_force(profile: Profile, *, on: date, team: CareTeam | None) -> list[ThresholdRow]:
     """Each frequency rule's count on `on` against the threshold in force for the team.
     The count is what the rule itself sees in its window (care.rules), not a recount here."""
-    facts = profile_facts(profile)
     band = rules.age_band(profile.date_of_birth, on)
     settings = team_settings(team)
+    facts = profile_facts(profile, on=on, lookback_days=longest_window([settings]))
     rows = []
     for code, rule in rules.RULES.items():
         if rule.priority != rules.ROUTINE:
             continue
-        threshold = settings[code][band]
+        threshold = rules.in_force(code, band, settings)
         if rule.unit == "days":
             count, _ = rules.antibiotic_days(facts.treatments, on, threshold.window_days)
         else:
@@ -132,8 +122,8 @@ def infections_per_month(
 
 def is_serious(episode: InfectionEpisode) -> bool:
     return (
-        episode.kind in SERIOUS_KINDS
-        or episode.severity in SERIOUS_SEVERITIES
+        episode.kind in clinical.SERIOUS_INFECTION_KINDS
+        or episode.severity in clinical.SEVERE_SEVERITIES
         or episode.hospitalized
         or episode.icu
     )

@@ -3,19 +3,21 @@ the PDF, nothing else. An unknown, expired or revoked token is a 404; every use 
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from care.selectors import team_in_force
 from diary.models import InfectionKind
 from diary.selectors import profile_summary
 
 from . import services
 from .api import pdf_response
 from .models import ReportStatus, ShareLink
-from .selectors import age_in_years, default_period, lab_range, plain_number, team_in_force
+from .selectors import age_in_years, default_period, lab_range, plain_number
 
 WAIT_REFRESH_SECONDS = 3
 
@@ -74,7 +76,9 @@ def share_report(request: HttpRequest, token: str) -> HttpResponse:
     profile = link.profile
     today = timezone.localdate()
     start, end = default_period(today)
-    params = services.report_params(start=start, end=end, questions="", team=team_in_force(profile, None))
+    params = services.report_params(
+        start=start, end=end, questions="", team=team_in_force(AnonymousUser(), profile)
+    )
     if not services.report_is_large(profile, start=start, end=end):
         pdf = services.report_render(profile=profile, params=params, today=today)
     else:
