@@ -14,6 +14,7 @@ import tracemalloc
 import uuid
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sigmd_portal.settings")
@@ -75,7 +76,7 @@ def bench_api() -> None:
     from tests.factories import ProfileFactory, UserFactory
 
     user = UserFactory(email=f"bench-{uuid.uuid4()}@example.org", role="caregiver")
-    profile = ProfileFactory(managed_by=[user], date_of_birth=date(2019, 5, 1))
+    profile: Any = ProfileFactory(managed_by=[user], date_of_birth=date(2019, 5, 1))
     client = APIClient()
     client.force_authenticate(user)
     today = date.today()

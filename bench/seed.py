@@ -35,7 +35,7 @@ KINDS = ["otitis_media", "upper_respiratory", "sinusitis", "pharyngitis", "bronc
 def copy_rows(model: type[models.Model], rows: Iterable[dict]) -> int:
     """COPY dict rows into the model's table; missing columns get the field's default."""
     fields = list(model._meta.concrete_fields)
-    defaults = {}
+    defaults: dict[str, object] = {}
     for f in fields:
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
             defaults[f.attname] = NOW
