@@ -21,6 +21,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import models, transaction
 from django.utils import timezone
 
+from accounts.mfa import totp_authenticator_add
 from accounts.models import CareTeam, CareTeamMember, Role, User
 from accounts.services import ClinicianError, clinician_add
 from diary.models import (
@@ -124,10 +125,7 @@ def demo_clinician(outcome: Outcome) -> tuple[User, CareTeam]:
         user.save(update_fields=["display_name"])
         outcome.note(True, f"clinician {CLINICIAN_EMAIL}")
     outcome.note(not was_member, f"{CLINICIAN_EMAIL} joined {TEAM_NAME!r}")
-    if not user.has_totp():
-        from allauth.mfa.totp.internal.auth import TOTP
-
-        TOTP.activate(user, DEMO_TOTP_SECRET)
+    if totp_authenticator_add(user, secret=DEMO_TOTP_SECRET):
         outcome.note(True, f"authenticator (TOTP) for {CLINICIAN_EMAIL}")
     return user, team
 
