@@ -1,0 +1,77 @@
+"""The clinic's characters: a clinician of the team, one of another team, a family account,
+and an anonymous visitor; clinicians sign in for real (password, then the TOTP code)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from accounts import mfa
+from care import services
+from care.models import Alert
+from diary.models import InfectionEpisode, SymptomEntry
+from tests.factories import PASSWORD, CareTeamFactory, ProfileFactory, clinician_in, link_to_team
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def signed_in(user, *, client: Client | None = None) -> Client:
+    """Through the clinic's own pages: the password, then the code from the authenticator."""
+    client = client or Client()
+    first = client.post("/clinic/sign-in/", {"login": user.email, "password": PASSWORD})
+    assert first.status_code == 302, first.content.decode()[:2000]
+    if first["Location"].startswith("/clinic/sign-in/code/"):
+        second = client.post(first["Location"], {"code": mfa.totp_code(mfa.totp_secret_of(user))})
+        assert second.status_code == 302, second.content.decode()[:2000]
+    return client
+
+
+def family_client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def severe_episode(profile, **fields) -> InfectionEpisode:
+    fields = {"kind": "meningitis", "onset": today(), "severity": "severe", **fields}
+    return InfectionEpisode.objects.create(profile=profile, **fields)
+
+
+def red_flag_symptoms(profile, **fields) -> SymptomEntry:
+    fields = {"recorded_at": timezone.now(), "symptoms": ["stiff_neck"], "severity": 8, **fields}
+    return SymptomEntry.objects.create(profile=profile, **fields)
+
+
+def raise_alerts(profile) -> list[Alert]:
+    return services.profile_evaluate(profile=profile, on=today())
+
+
+@pytest.fixture
+def alert(linked_child) -> Alert:
+    severe_episode(linked_child, organism="Neisseria meningitidis")
+    [alert] = raise_alerts(linked_child)
+    return alert
+
+
+@pytest.fixture
+def other_team_clinician(db):
+    return clinician_in(CareTeamFactory(name="Another hospital"), email="dr.other@elsewhere.org")
+
+
+@pytest.fixture
+def other_teams_alert(other_team_clinician) -> Alert:
+    profile = ProfileFactory(display_name="Zed")
+    link_to_team(profile, other_team_clinician.care_teams.get())
+    severe_episode(profile)
+    [alert] = raise_alerts(profile)
+    return alert
+
+
+def wrong_code(user) -> str:
+    right = mfa.totp_code(mfa.totp_secret_of(user))
+    return "000000" if right != "000000" else "111111"
