@@ -48,7 +48,9 @@ def red_flag_symptoms(profile, **fields) -> SymptomEntry:
 
 
 def raise_alerts(profile) -> list[Alert]:
-    return services.profile_evaluate(profile=profile, on=today())
+    """Evaluate the profile as the worker would; the alerts this raised (not those it updated)."""
+    before = set(Alert.objects.filter(profile=profile).values_list("pk", flat=True))
+    return [a for a in services.profile_evaluate(profile=profile, on=today()) if a.pk not in before]
 
 
 @pytest.fixture
@@ -75,3 +77,13 @@ def other_teams_alert(other_team_clinician) -> Alert:
 def wrong_code(user) -> str:
     right = mfa.totp_code(mfa.totp_secret_of(user))
     return "000000" if right != "000000" else "111111"
+
+
+@pytest.fixture
+def adult(owner, team):
+    """A self-managing adult patient linked to the team."""
+    profile = ProfileFactory(
+        display_name="Sam", date_of_birth=dt.date(1985, 3, 3), relationship="self", managed_by=[owner]
+    )
+    link_to_team(profile, team)
+    return profile
