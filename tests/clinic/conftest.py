@@ -4,6 +4,7 @@ and an anonymous visitor; clinicians sign in for real (password, then the TOTP c
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.test import Client
@@ -20,13 +21,20 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
+def csrf_token_in(html: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+
 def signed_in(user, *, client: Client | None = None) -> Client:
     """Through the clinic's own pages: the password, then the code from the authenticator."""
     client = client or Client()
-    first = client.post("/clinic/sign-in/", {"login": user.email, "password": PASSWORD})
+    token = csrf_token_in(client.get("/clinic/sign-in/").content.decode())
+    first = client.post("/clinic/sign-in/", {"login": user.email, "password": PASSWORD, "csrfmiddlewaretoken": token})
     assert first.status_code == 302, first.content.decode()[:2000]
     if first["Location"].startswith("/clinic/sign-in/code/"):
-        second = client.post(first["Location"], {"code": mfa.totp_code(mfa.totp_secret_of(user))})
+        token = csrf_token_in(client.get(first["Location"]).content.decode())
+        code = mfa.totp_code(mfa.totp_secret_of(user))
+        second = client.post(first["Location"], {"code": code, "csrfmiddlewaretoken": token})
         assert second.status_code == 302, second.content.decode()[:2000]
     return client
 
@@ -87,3 +95,8 @@ def adult(owner, team):
     )
     link_to_team(profile, team)
     return profile
+
+
+@pytest.fixture
+def second_clinician(team):
+    return clinician_in(team, email="nurse.ade@hospital.org")
