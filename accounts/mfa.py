@@ -15,10 +15,10 @@ import time
 from typing import Any
 
 from allauth.account import app_settings as account_settings
-from allauth.mfa import app_settings as mfa_settings
 from allauth.account.internal.flows.login import get_authentication_records, record_authentication
 from allauth.account.internal.flows.reauthentication import reauthenticate_by_password
 from allauth.account.stages import LoginStage, LoginStageController
+from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.adapter import get_adapter as get_mfa_adapter
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes

@@ -129,11 +129,15 @@ class RuleForm(forms.Form):
         enabled = data["enabled"] if self.bounds.can_disable else True
         thresholds = {
             band: rules.Threshold(
-                1 if self.bounds.fixed_count else data[f"{band}_threshold"], data[f"{band}_window_days"], enabled
+                1 if self.bounds.fixed_count else data[f"{band}_threshold"],
+                data[f"{band}_window_days"],
+                enabled,
             )
             for band in BANDS
         }
-        return rules.RuleSetting(self.definition.code, enabled, thresholds[rules.CHILD], thresholds[rules.ADULT])
+        return rules.RuleSetting(
+            self.definition.code, enabled, thresholds[rules.CHILD], thresholds[rules.ADULT]
+        )
 
 
 RULES_IN_ORDER = list(rules.RULES.values())

@@ -55,7 +55,11 @@ def inbox_filters(request: HttpRequest) -> dict[str, Any]:
 def inbox(request: HttpRequest) -> HttpResponse:
     filters = inbox_filters(request)
     alerts = selectors.inbox_alerts(
-        request.user, view=filters["view"], team=filters["team"], rule=filters["rule"], profile=filters["profile"]
+        request.user,
+        view=filters["view"],
+        team=filters["team"],
+        rule=filters["rule"],
+        profile=filters["profile"],
     )
     page = Paginator(alerts, ALERTS_PER_PAGE).get_page(request.GET.get("page"))
     rows = selectors.with_entry_days(list(page.object_list))
@@ -131,7 +135,9 @@ def alert_acknowledge(request: HttpRequest, alert_id: Any) -> HttpResponse:
     if not form.is_valid():
         return alert_page(request, alert, acknowledge=form, status=400)
     try:
-        alert_acknowledge_with_note(alert=alert, user=request.user, note=form.cleaned_data["note"], ip=client_ip(request))
+        alert_acknowledge_with_note(
+            alert=alert, user=request.user, note=form.cleaned_data["note"], ip=client_ip(request)
+        )
     except services.AlertTransitionError as exc:
         form.add_error(None, str(exc))
         return alert_page(request, alert, acknowledge=form, status=409)
@@ -154,7 +160,9 @@ def alert_resolve(request: HttpRequest, alert_id: Any) -> HttpResponse:
             {"alert": alert, "form": form},
         )
     try:
-        services.alert_resolve(alert=alert, user=request.user, note=form.cleaned_data["note"], ip=client_ip(request))
+        services.alert_resolve(
+            alert=alert, user=request.user, note=form.cleaned_data["note"], ip=client_ip(request)
+        )
     except services.AlertTransitionError as exc:
         form.add_error(None, str(exc))
         return alert_page(request, alert, resolve=form, status=409)

@@ -82,7 +82,10 @@ def patient_page(request: HttpRequest, profile_id: Any) -> HttpResponse:
             "summary": profile_summary(profile, today=today),
             "charts": charts,
             "antibiotic_rows": zip(
-                charts["months"], charts["antibiotic_days"]["treatment"], charts["antibiotic_days"]["prophylaxis"]
+                charts["months"],
+                charts["antibiotic_days"]["treatment"],
+                charts["antibiotic_days"]["prophylaxis"],
+                strict=True,
             ),
             "team_thresholds": [
                 (team, selectors.thresholds_met(profile, team, today))

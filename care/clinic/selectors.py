@@ -241,13 +241,22 @@ def alert_history(alert: Alert) -> list[HistoryEvent]:
         what = f"{channel} {'(escalation) ' if delivery.kind == 'escalation' else ''}sent to"
         events.append(HistoryEvent(delivery.sent_at or delivery.created_at, what, person(delivery.recipient)))
     if alert.escalated_at:
-        events.append(HistoryEvent(alert.escalated_at, "Escalated to the whole team (not acknowledged in time)"))
+        events.append(
+            HistoryEvent(alert.escalated_at, "Escalated to the whole team (not acknowledged in time)")
+        )
     if alert.acknowledged_at:
         events.append(
-            HistoryEvent(alert.acknowledged_at, "Acknowledged by", person(alert.acknowledged_by), alert.acknowledgement_note)
+            HistoryEvent(
+                alert.acknowledged_at,
+                "Acknowledged by",
+                person(alert.acknowledged_by),
+                alert.acknowledgement_note,
+            )
         )
     if alert.resolved_at:
-        events.append(HistoryEvent(alert.resolved_at, "Resolved by", person(alert.resolved_by), alert.resolution_note))
+        events.append(
+            HistoryEvent(alert.resolved_at, "Resolved by", person(alert.resolved_by), alert.resolution_note)
+        )
     return sorted(events, key=lambda event: event.at)
 
 
@@ -264,7 +273,9 @@ NO_DATE = date(1, 1, 1)
 
 def newest(model: type[Entry], field: Any) -> Coalesce:
     rows = model.objects.filter(profile=OuterRef("pk")).order_by().values("profile")
-    return Coalesce(Subquery(rows.annotate(last=Max(field)).values("last")[:1]), Value(NO_DATE), output_field=DateField())
+    return Coalesce(
+        Subquery(rows.annotate(last=Max(field)).values("last")[:1]), Value(NO_DATE), output_field=DateField()
+    )
 
 
 def count_of(queryset: QuerySet) -> Coalesce:
@@ -276,11 +287,15 @@ def clinician_teams(user: User) -> QuerySet[CareTeam]:
     return CareTeam.objects.filter(memberships__user=user).order_by("name")
 
 
-def patient_rows(user: User, *, today: date, q: str = "", sort: str = "name", team: Any = None) -> QuerySet[Profile]:
+def patient_rows(
+    user: User, *, today: date, q: str = "", sort: str = "name", team: Any = None
+) -> QuerySet[Profile]:
     """The profiles linked to the clinician's teams, with what the list shows and sorts by."""
     patients = profiles_visible_to(user).annotate(
         open_alerts=count_of(alerts_visible_to(user).exclude(status=AlertStatus.RESOLVED)),
-        infections_12m=count_of(InfectionEpisode.objects.filter(onset__gt=today - timedelta(days=365), onset__lte=today)),
+        infections_12m=count_of(
+            InfectionEpisode.objects.filter(onset__gt=today - timedelta(days=365), onset__lte=today)
+        ),
         last_entry=Greatest(
             newest(InfectionEpisode, "onset"),
             newest(SymptomEntry, TruncDate("recorded_at")),
@@ -302,7 +317,11 @@ def patient_rows(user: User, *, today: date, q: str = "", sort: str = "name", te
 
 
 def age_years(date_of_birth: date, today: date) -> int:
-    return today.year - date_of_birth.year - ((today.month, today.day) < (date_of_birth.month, date_of_birth.day))
+    return (
+        today.year
+        - date_of_birth.year
+        - ((today.month, today.day) < (date_of_birth.month, date_of_birth.day))
+    )
 
 
 def profile_teams(user: User, profile: Profile) -> list[CareTeam]:
@@ -340,7 +359,9 @@ def thresholds_met(profile: Profile, team: CareTeam, on: date) -> list[dict[str,
 def profile_timeline(profile: Profile) -> list[EntryView]:
     """All entry types, newest first: one query per type."""
     items = [
-        EntryView(kind, entry) for kind, model in ENTRY_TYPES.items() for entry in model.objects.filter(profile=profile)
+        EntryView(kind, entry)
+        for kind, model in ENTRY_TYPES.items()
+        for entry in model.objects.filter(profile=profile)
     ]
     return sorted(items, key=lambda item: (item.day, item.entry.created_at), reverse=True)  # type: ignore[union-attr]
 
@@ -383,7 +404,9 @@ def chart_data(profile: Profile, *, today: date) -> dict[str, Any]:
         return len(covered_days(spans, start=first, end=min(month_end(first), today)))
 
     labs: dict[str, list[dict[str, Any]]] = {analyte: [] for analyte in SUMMARY_ANALYTES}
-    for lab in LabResult.objects.filter(profile=profile, analyte__in=SUMMARY_ANALYTES).order_by("collected_on"):
+    for lab in LabResult.objects.filter(profile=profile, analyte__in=SUMMARY_ANALYTES).order_by(
+        "collected_on"
+    ):
         factor = GRAMS_PER_LITRE.get(lab.unit)
         if factor is None:
             continue  # a unit we cannot put on the same axis
@@ -402,7 +425,8 @@ def chart_data(profile: Profile, *, today: date) -> dict[str, Any]:
     return {
         "months": [m.strftime("%b %Y") for m in months],
         "infections": [
-            {"kind": kind, "label": InfectionKind(kind).label, "counts": counts} for kind, counts in sorted(by_kind.items())
+            {"kind": kind, "label": InfectionKind(kind).label, "counts": counts}
+            for kind, counts in sorted(by_kind.items())
         ],
         "antibiotic_days": {
             "treatment": [days_on(m, False) for m in months],

@@ -47,7 +47,9 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
     next_url = next_of(request)
     stage = mfa.pending_second_factor(request)
     if stage is None:
-        return redirect(with_next("clinic:verify" if request.user.is_authenticated else "clinic:sign-in", next_url))
+        return redirect(
+            with_next("clinic:verify" if request.user.is_authenticated else "clinic:sign-in", next_url)
+        )
     form = AuthenticateForm(request.POST or None, user=stage.login.user)
     if request.method == "POST" and form.is_valid():
         form.save()

@@ -40,16 +40,17 @@ def team_settings_page(request: HttpRequest, team_id: Any) -> HttpResponse:
     escalation = EscalationForm(
         data, initial={"escalation_delay_minutes": team.escalation_delay_minutes}, label_suffix=""
     )
-    if data is not None:
-        if formset.is_valid() and escalation.is_valid():
-            services.team_rules_replace(
-                team=team,
-                settings_in=formset.settings_in(),
-                user=request.user,
-                escalation_delay_minutes=escalation.cleaned_data["escalation_delay_minutes"],
-            )
-            messages.success(request, "Thresholds saved. They apply to linked patients from now on.")
-            return redirect("clinic:team", team_id=team.pk)
+    # Both forms checked, so every error shows at once.
+    valid = data is not None and all([formset.is_valid(), escalation.is_valid()])
+    if valid:
+        services.team_rules_replace(
+            team=team,
+            settings_in=formset.settings_in(),
+            user=request.user,
+            escalation_delay_minutes=escalation.cleaned_data["escalation_delay_minutes"],
+        )
+        messages.success(request, "Thresholds saved. They apply to linked patients from now on.")
+        return redirect("clinic:team", team_id=team.pk)
     return render(
         request,
         "clinic/team.html",

@@ -13,7 +13,10 @@ def is_private(module: str) -> bool:
     """allauth.<app>.internal..., allauth.core..., a _private module, or the stage machinery."""
     parts = module.split(".")
     return parts[0] == "allauth" and (
-        "internal" in parts or "stages" in parts or parts[1:2] == ["core"] or any(p.startswith("_") for p in parts)
+        "internal" in parts
+        or "stages" in parts
+        or parts[1:2] == ["core"]
+        or any(p.startswith("_") for p in parts)
     )
 
 
@@ -38,8 +41,12 @@ def python_files() -> list[Path]:
 
 
 def test_the_check_recognises_private_imports():
-    assert private_imports("from allauth.mfa.totp.internal.auth import TOTP") == ["allauth.mfa.totp.internal.auth"]
-    assert private_imports("import allauth.account.internal.flows.login") == ["allauth.account.internal.flows.login"]
+    assert private_imports("from allauth.mfa.totp.internal.auth import TOTP") == [
+        "allauth.mfa.totp.internal.auth"
+    ]
+    assert private_imports("import allauth.account.internal.flows.login") == [
+        "allauth.account.internal.flows.login"
+    ]
     assert private_imports("from allauth.mfa.totp import internal") == ["allauth.mfa.totp.internal"]
     assert private_imports("from allauth.account.stages import LoginStage") == ["allauth.account.stages"]
     assert private_imports("from allauth.core.internal.httpkit import x") == ["allauth.core.internal.httpkit"]

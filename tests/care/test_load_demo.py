@@ -161,7 +161,9 @@ def test_the_demo_clinician_signs_in_at_the_clinic_and_sees_the_linked_patients(
 
     load_demo()
     client = Client()
-    first = client.post("/clinic/sign-in/", {"login": "clinician@demo.sigmd.example", "password": DEMO_PASSWORD})
+    first = client.post(
+        "/clinic/sign-in/", {"login": "clinician@demo.sigmd.example", "password": DEMO_PASSWORD}
+    )
     assert first["Location"] == "/clinic/sign-in/code/"
     assert client.post(first["Location"], {"code": mfa.totp_code(DEMO_TOTP_SECRET)})["Location"] == "/clinic/"
     patients = client.get("/clinic/patients/").content.decode()

@@ -29,7 +29,9 @@ def signed_in(user, *, client: Client | None = None) -> Client:
     """Through the clinic's own pages: the password, then the code from the authenticator."""
     client = client or Client()
     token = csrf_token_in(client.get("/clinic/sign-in/").content.decode())
-    first = client.post("/clinic/sign-in/", {"login": user.email, "password": PASSWORD, "csrfmiddlewaretoken": token})
+    first = client.post(
+        "/clinic/sign-in/", {"login": user.email, "password": PASSWORD, "csrfmiddlewaretoken": token}
+    )
     assert first.status_code == 302, first.content.decode()[:2000]
     if first["Location"].startswith("/clinic/sign-in/code/"):
         token = csrf_token_in(client.get(first["Location"]).content.decode())

@@ -91,7 +91,10 @@ def test_a_session_that_did_not_pass_the_second_factor_is_asked_for_the_code(cli
     monkeypatch.setattr("care.clinic.access.session_passed_mfa", lambda request: False)
     monkeypatch.setattr("care.clinic.signin.session_passed_mfa", lambda request: False)
     response = client.get(pages["patient"])
-    assert response["Location"] == f"/clinic/verify/?next=%2Fclinic%2Fpatients%2F{pages['patient'].split('/')[3]}%2F"
+    assert (
+        response["Location"]
+        == f"/clinic/verify/?next=%2Fclinic%2Fpatients%2F{pages['patient'].split('/')[3]}%2F"
+    )
     form = client.get(response["Location"])
     assert form.status_code == 200 and b"Ada" not in form.content and b'name="code"' in form.content
     wrong = client.post(response["Location"], {"code": wrong_code(clinician)})

@@ -30,7 +30,8 @@ def test_acknowledge_with_a_note_needs_the_csrf_token(clinician, alert):
     assert alert.status == "open"
     services.alert_notify(alert=alert, kind="alert")
     response = client.post(
-        f"{path}acknowledge", {"note": "Calling the family now", "csrfmiddlewaretoken": token_from(client, path)}
+        f"{path}acknowledge",
+        {"note": "Calling the family now", "csrfmiddlewaretoken": token_from(client, path)},
     )
     assert response["Location"] == path
     alert.refresh_from_db()
@@ -55,7 +56,9 @@ def test_resolve_needs_a_note_then_a_confirmation(clinician, alert):
     assert alert.status == "open"
 
     token = token_from(client, path)
-    asked = client.post(f"{path}resolve", {"note": "Seen in clinic, recovering", "csrfmiddlewaretoken": token})
+    asked = client.post(
+        f"{path}resolve", {"note": "Seen in clinic, recovering", "csrfmiddlewaretoken": token}
+    )
     assert asked.status_code == 200
     html = asked.content.decode()
     assert "Resolve this alert?" in html and "Seen in clinic, recovering" in html
@@ -68,7 +71,11 @@ def test_resolve_needs_a_note_then_a_confirmation(clinician, alert):
     )
     assert done["Location"] == path
     alert.refresh_from_db()
-    assert (alert.status, alert.resolved_by, alert.resolution_note) == ("resolved", clinician, "Seen in clinic, recovering")
+    assert (alert.status, alert.resolved_by, alert.resolution_note) == (
+        "resolved",
+        clinician,
+        "Seen in clinic, recovering",
+    )
     html = client.get(path).content.decode()
     assert "Resolved by dr.okafor@hospital.org" in html and "Seen in clinic, recovering" in html
     assert 'action="/clinic/alerts/' not in html  # nothing left to do
@@ -102,6 +109,11 @@ def test_the_history_says_what_happened_and_who_did_it(clinician, second_clinici
     services.alert_resolve(alert=alert, user=clinician, note="Admitted, on IV antibiotics")
     html = signed_in(clinician).get(f"/clinic/alerts/{alert.pk}/").content.decode()
     history = html[html.index('id="history-title"') :]
-    steps = ["Raised by the alert rules", "In-app notice to", "Acknowledged by nurse.ade@hospital.org", "Resolved by dr.okafor@hospital.org"]
+    steps = [
+        "Raised by the alert rules",
+        "In-app notice to",
+        "Acknowledged by nurse.ade@hospital.org",
+        "Resolved by dr.okafor@hospital.org",
+    ]
     assert [history.index(step) for step in steps] == sorted(history.index(step) for step in steps)
     assert "Admitted, on IV antibiotics" in history

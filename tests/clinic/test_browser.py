@@ -40,7 +40,9 @@ def browser(chromium_path: str, monkeypatch) -> Iterator[Browser]:
 def page(browser: Browser, live_server, request) -> Iterator[Page]:
     # axe-core is added as an inline script: its test lifts the CSP, the other test keeps it.
     context = browser.new_context(
-        viewport=DESKTOP, base_url=live_server.url, bypass_csp="axe" in request.node.name,
+        viewport=DESKTOP,
+        base_url=live_server.url,
+        bypass_csp="axe" in request.node.name,
         color_scheme=getattr(request, "param", "light"),
     )
     page = context.new_page()
@@ -48,7 +50,11 @@ def page(browser: Browser, live_server, request) -> Iterator[Page]:
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on(
         "console",
-        lambda message: message.type == "error" and "Content Security Policy" in message.text and errors.append(message.text),
+        lambda message: (
+            message.type == "error"
+            and "Content Security Policy" in message.text
+            and errors.append(message.text)
+        ),
     )
     yield page
     if getattr(request.node, "rep_failed", False) or errors:
@@ -68,16 +74,27 @@ def world():
     today = timezone.localdate()
     for days_ago in (40, 100, 160, 220):
         InfectionEpisode.objects.create(
-            profile=child, kind="otitis_media", onset=today - timezone.timedelta(days=days_ago), severity="mild"
+            profile=child,
+            kind="otitis_media",
+            onset=today - timezone.timedelta(days=days_ago),
+            severity="mild",
         )
     LabResult.objects.create(
-        profile=child, analyte="IgM", value=20, unit="mg/dL", reference_low=40, reference_high=230,
+        profile=child,
+        analyte="IgM",
+        value=20,
+        unit="mg/dL",
+        reference_low=40,
+        reference_high=230,
         collected_on=today - timezone.timedelta(days=30),
     )
     with transaction.atomic():
         services.profile_evaluate(profile=child, on=today)  # a routine alert is waiting
     CareTeamInvitation.objects.create(
-        team=team, code="ABCD2345", created_by=clinician, expires_at=timezone.now() + timezone.timedelta(days=3)
+        team=team,
+        code="ABCD2345",
+        created_by=clinician,
+        expires_at=timezone.now() + timezone.timedelta(days=3),
     )
     return {"team": team, "clinician": clinician, "child": child}
 
@@ -101,7 +118,11 @@ def test_a_clinician_triages_a_new_urgent_alert_and_reads_the_patients_year(page
     page.evaluate("window.stillTheSamePage = true")
 
     SymptomEntry.objects.create(
-        profile=world["child"], recorded_at=timezone.now(), symptoms=["stiff_neck", "fever"], temperature_c=39.5, severity=8
+        profile=world["child"],
+        recorded_at=timezone.now(),
+        symptoms=["stiff_neck", "fever"],
+        temperature_c=39.5,
+        severity=8,
     )
     with transaction.atomic():  # as the worker runs it
         services.profile_evaluate(profile=world["child"], on=timezone.localdate())

@@ -19,7 +19,10 @@ pytestmark = pytest.mark.django_db
 def ear_infections(profile, n: int):
     for i in range(n):
         InfectionEpisode.objects.create(
-            profile=profile, kind="otitis_media", onset=today() - dt.timedelta(days=30 * (i + 1)), severity="mild"
+            profile=profile,
+            kind="otitis_media",
+            onset=today() - dt.timedelta(days=30 * (i + 1)),
+            severity="mild",
         )
 
 
@@ -90,7 +93,9 @@ def test_filters_by_rule_patient_and_team(clinician, triage, adult, linked_child
     assert f"/clinic/alerts/{bea_alert.pk}/" in by_team
     assert f"/clinic/alerts/{triage['urgent'].pk}/" not in by_team
     # A filter naming something out of reach is ignored, never an error.
-    assert client.get("/clinic/?team=not-a-uuid&patient=00000000-0000-0000-0000-000000000000").status_code == 200
+    assert (
+        client.get("/clinic/?team=not-a-uuid&patient=00000000-0000-0000-0000-000000000000").status_code == 200
+    )
 
 
 def test_the_polled_status_changes_when_a_new_urgent_alert_arrives(clinician, linked_child):

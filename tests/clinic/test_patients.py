@@ -61,22 +61,38 @@ def test_the_list_searches_and_sorts_on_the_server(clinician, patients):
 
 
 def chart_data(html: str) -> dict:
-    return json.loads(re.search(r'<script id="chart-data" type="application/json">(.*?)</script>', html, re.S).group(1))
+    return json.loads(
+        re.search(r'<script id="chart-data" type="application/json">(.*?)</script>', html, re.S).group(1)
+    )
 
 
 def test_the_patient_page_carries_the_numbers_its_charts_draw(clinician, linked_child):
     episode(linked_child, "otitis_media", 0)
     episode(linked_child, "otitis_media", 1)
     Treatment.objects.create(
-        profile=linked_child, kind="antibiotic", name="Amoxicillin", route="oral",
-        started_on=today().replace(day=1), ended_on=today().replace(day=1) + dt.timedelta(days=4),
+        profile=linked_child,
+        kind="antibiotic",
+        name="Amoxicillin",
+        route="oral",
+        started_on=today().replace(day=1),
+        ended_on=today().replace(day=1) + dt.timedelta(days=4),
     )
     LabResult.objects.create(
-        profile=linked_child, analyte="IgM", value=25, unit="mg/dL", reference_low=40, reference_high=230,
+        profile=linked_child,
+        analyte="IgM",
+        value=25,
+        unit="mg/dL",
+        reference_low=40,
+        reference_high=230,
         collected_on=today() - dt.timedelta(days=90),
     )
     LabResult.objects.create(
-        profile=linked_child, analyte="IgM", value="0.3", unit="g/L", reference_low="0.4", reference_high="2.3",
+        profile=linked_child,
+        analyte="IgM",
+        value="0.3",
+        unit="g/L",
+        reference_low="0.4",
+        reference_high="2.3",
         collected_on=today(),
     )
     html = signed_in(clinician).get(f"/clinic/patients/{linked_child.pk}/").content.decode()
@@ -98,8 +114,13 @@ def test_thresholds_met_today_are_the_teams_not_the_defaults(clinician, linked_c
     for days_ago in (10, 50):
         episode(linked_child, "otitis_media", days_ago)
     TeamRuleSetting.objects.create(
-        team=team, rule="recurrent_ear_infections", enabled=True,
-        child_threshold=2, child_window_days=365, adult_threshold=2, adult_window_days=365,
+        team=team,
+        rule="recurrent_ear_infections",
+        enabled=True,
+        child_threshold=2,
+        child_window_days=365,
+        adult_threshold=2,
+        adult_window_days=365,
     )
     html = signed_in(clinician).get(f"/clinic/patients/{linked_child.pk}/").content.decode()
     row = html[html.index('<th scope="row">Recurrent ear infections</th>') :].split("</tr>")[0]
@@ -127,6 +148,10 @@ def test_managers_give_a_contact_phone_through_the_profile_api(owner, stranger, 
     bad = client_for(owner).patch(url, {"contact_phone": "call me maybe"}, format="json")
     assert bad.status_code == 400
     assert client_for(stranger).patch(url, {"contact_phone": "1234"}, format="json").status_code == 404
-    assert client_for(clinician).patch(url, {"contact_phone": "1234"}, format="json").status_code in (403, 404, 405)
+    assert client_for(clinician).patch(url, {"contact_phone": "1234"}, format="json").status_code in (
+        403,
+        404,
+        405,
+    )
     linked_child.refresh_from_db()
     assert linked_child.contact_phone == "+44 20 7946 0000"

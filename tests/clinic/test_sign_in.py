@@ -45,7 +45,9 @@ def test_the_sign_in_returns_to_the_page_asked_for(clinician, alert):
     assert second["Location"] == f"/clinic/alerts/{alert.pk}/"
 
 
-@pytest.mark.parametrize("next_url", ["https://evil.example/clinic/", "//evil.example/clinic/", "/app/#/profiles"])
+@pytest.mark.parametrize(
+    "next_url", ["https://evil.example/clinic/", "//evil.example/clinic/", "/app/#/profiles"]
+)
 def test_a_next_outside_the_clinic_lands_on_the_inbox(clinician, next_url):
     client = Client()
     first = password_step(client, clinician.email, next_url=next_url)
@@ -78,7 +80,10 @@ def test_a_new_clinician_sets_up_the_authenticator_after_a_fresh_password(team):
         assert password_step(client, newcomer.email)["Location"] == "/clinic/"
         assert client.get("/clinic/")["Location"] == "/clinic/setup-2fa/"
         clock.shift(600)  # ten minutes later the password is no longer fresh
-        assert client.get("/clinic/setup-2fa/")["Location"] == "/clinic/reauthenticate/?next=%2Fclinic%2Fsetup-2fa%2F"
+        assert (
+            client.get("/clinic/setup-2fa/")["Location"]
+            == "/clinic/reauthenticate/?next=%2Fclinic%2Fsetup-2fa%2F"
+        )
         again = client.post("/clinic/reauthenticate/", {"password": PASSWORD, "next": "/clinic/setup-2fa/"})
         assert again["Location"] == "/clinic/setup-2fa/"
         page = client.get("/clinic/setup-2fa/")
@@ -86,7 +91,9 @@ def test_a_new_clinician_sets_up_the_authenticator_after_a_fresh_password(team):
         secret = client.session["mfa.totp.secret"]
         assert " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)) in html
         assert "otpauth://totp/" in html
-        wrong = client.post("/clinic/setup-2fa/", {"code": "000000" if mfa.totp_code(secret) != "000000" else "1"})
+        wrong = client.post(
+            "/clinic/setup-2fa/", {"code": "000000" if mfa.totp_code(secret) != "000000" else "1"}
+        )
         assert wrong.status_code == 400 and not newcomer.has_totp()
         done = client.post("/clinic/setup-2fa/", {"code": mfa.totp_code(secret)})
         assert done.status_code == 200 and "Save your recovery codes now" in done.content.decode()

@@ -52,7 +52,9 @@ def test_the_page_puts_invitations_first_then_members_then_thresholds(clinician,
 
 def test_valid_thresholds_are_saved(clinician, team):
     client = signed_in(clinician)
-    data = form_data(team, **{field("recurrent_ear_infections", "child_threshold"): 5, "escalation_delay_minutes": 10})
+    data = form_data(
+        team, **{field("recurrent_ear_infections", "child_threshold"): 5, "escalation_delay_minutes": 10}
+    )
     del data[field("persistent_thrush", "enabled")]
     response = client.post(f"/clinic/teams/{team.pk}/", data)
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -67,9 +69,24 @@ def test_valid_thresholds_are_saved(clinician, team):
 @pytest.mark.parametrize(
     ("rule", "name", "value", "message"),
     [
-        ("recurrent_pneumonia", "adult_threshold", 0, "Recurrent pneumonia, adults: threshold: Between 1 and 1000."),
-        ("severe_infection", "child_window_days", 15, "Severe infection, children: window (days): Between 2 and 14."),
-        ("red_flag_symptoms", "adult_window_days", 1, "Red-flag symptoms, adults: window (days): Between 2 and 14."),
+        (
+            "recurrent_pneumonia",
+            "adult_threshold",
+            0,
+            "Recurrent pneumonia, adults: threshold: Between 1 and 1000.",
+        ),
+        (
+            "severe_infection",
+            "child_window_days",
+            15,
+            "Severe infection, children: window (days): Between 2 and 14.",
+        ),
+        (
+            "red_flag_symptoms",
+            "adult_window_days",
+            1,
+            "Red-flag symptoms, adults: window (days): Between 2 and 14.",
+        ),
     ],
 )
 def test_values_outside_the_rule_tables_bounds_change_nothing(clinician, team, rule, name, value, message):

@@ -161,10 +161,14 @@ def demo_clinician(outcome: Outcome) -> tuple[User, CareTeam]:
     email = CLINICIAN["email"]
     existed = User.objects.filter(email__iexact=email).exists()
     team_existed = CareTeam.objects.filter(name=TEAM_NAME).exists()
-    was_member = existed and User.objects.filter(email__iexact=email, team_memberships__team__name=TEAM_NAME).exists()
+    was_member = (
+        existed and User.objects.filter(email__iexact=email, team_memberships__team__name=TEAM_NAME).exists()
+    )
     try:
         # The password only for a new account: a rerun leaves an existing one alone.
-        user, team = clinician_add(email=email, team_name=TEAM_NAME, password=None if existed else DEMO_PASSWORD)
+        user, team = clinician_add(
+            email=email, team_name=TEAM_NAME, password=None if existed else DEMO_PASSWORD
+        )
     except ClinicianError as exc:
         raise CommandError(str(exc)) from None
     outcome.note(not team_existed, f"care team {TEAM_NAME!r}")
@@ -177,7 +181,9 @@ def demo_clinician(outcome: Outcome) -> tuple[User, CareTeam]:
     return user, team
 
 
-def demo_profile(spec: dict[str, Any], *, manager: User, clinician: User, team: CareTeam, outcome: Outcome) -> Profile:
+def demo_profile(
+    spec: dict[str, Any], *, manager: User, clinician: User, team: CareTeam, outcome: Outcome
+) -> Profile:
     fields = ("display_name", "date_of_birth", "sex", "relationship", "contact_phone")
     data = {"id": demo_id(f"profile/{spec['key']}"), **{f: spec[f] for f in fields if f in spec}}
     try:
@@ -185,7 +191,10 @@ def demo_profile(spec: dict[str, Any], *, manager: User, clinician: User, team: 
     except ReplayConflict:
         raise CommandError(f"A demo profile id is taken by other data ({spec['display_name']}).") from None
     outcome.note(created, f"profile {profile.display_name} managed by {manager.email}")
-    if spec["linked"] and not CareLink.objects.filter(profile=profile, team=team, revoked_at__isnull=True).exists():
+    if (
+        spec["linked"]
+        and not CareLink.objects.filter(profile=profile, team=team, revoked_at__isnull=True).exists()
+    ):
         # Consent the way a family gives it: the code a clinician reads out, entered by the family.
         invitation = invitation_create(team=team, created_by=clinician, expires_at=None)
         care_link_join(profile=profile, code=invitation.code, user=manager)
@@ -198,7 +207,9 @@ def write_diary(profile: Profile, cal: Calendar, items: list[dict[str, Any]], ou
     for item in items:
         for key, model, data in rows_of(cal, item):
             try:
-                _, created = entry_create(model=model, profile=profile, data={"id": demo_id(f"entry/{key}"), **data})
+                _, created = entry_create(
+                    model=model, profile=profile, data={"id": demo_id(f"entry/{key}"), **data}
+                )
             except ReplayConflict:
                 created = False  # written on an earlier day: its dates were counted from then
             made += created
@@ -225,7 +236,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             clinician, team = demo_clinician(outcome)
             people = {
-                p["key"]: demo_user(email=p["email"], role=p["role"], display_name=p["display_name"], outcome=outcome)
+                p["key"]: demo_user(
+                    email=p["email"], role=p["role"], display_name=p["display_name"], outcome=outcome
+                )
                 for p in PEOPLE
             }
             for spec in PROFILES:
