@@ -110,6 +110,7 @@ def alert_page(
     status: int = 200,
 ) -> HttpResponse:
     access_record(actor=request.user, profile=alert.profile, action="read", obj=alert, ip=client_ip(request))
+    selectors.with_entry_days([alert])
     context = {
         "alert": alert,
         "evidence": selectors.alert_evidence(alert),

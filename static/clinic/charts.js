@@ -45,7 +45,7 @@
 
   data.labs.forEach((lab) => {
     if (!lab.results.length) return;
-    const dashed = { borderDash: [6, 4], pointRadius: 0, fill: false, stepped: true, spanGaps: true };
+    const dashed = { borderDash: [6, 4], pointRadius: 3, pointStyle: "line", fill: false, stepped: true, spanGaps: true };
     draw(`chart-lab-${lab.analyte}`, {
       type: "line",
       data: {

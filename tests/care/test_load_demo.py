@@ -157,7 +157,7 @@ def test_the_demo_caregiver_logs_in_and_sees_both_children():
 def test_the_demo_clinician_signs_in_at_the_clinic_and_sees_the_linked_patients():
     from django.test import Client
 
-    from accounts import mfa
+    from tests.factories import totp_code
 
     load_demo()
     client = Client()
@@ -165,6 +165,6 @@ def test_the_demo_clinician_signs_in_at_the_clinic_and_sees_the_linked_patients(
         "/clinic/sign-in/", {"login": "clinician@demo.sigmd.example", "password": DEMO_PASSWORD}
     )
     assert first["Location"] == "/clinic/sign-in/code/"
-    assert client.post(first["Location"], {"code": mfa.totp_code(DEMO_TOTP_SECRET)})["Location"] == "/clinic/"
+    assert client.post(first["Location"], {"code": totp_code(DEMO_TOTP_SECRET)})["Location"] == "/clinic/"
     patients = client.get("/clinic/patients/").content.decode()
     assert "Sam" in patients and "Maya" in patients and "Leo" not in patients

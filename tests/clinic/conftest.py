@@ -10,11 +10,17 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from accounts import mfa
 from care import services
 from care.models import Alert
 from diary.models import InfectionEpisode, SymptomEntry
-from tests.factories import PASSWORD, CareTeamFactory, ProfileFactory, clinician_in, link_to_team
+from tests.factories import (
+    PASSWORD,
+    CareTeamFactory,
+    ProfileFactory,
+    clinician_in,
+    link_to_team,
+    totp_code_of,
+)
 
 
 def today() -> dt.date:
@@ -35,7 +41,7 @@ def signed_in(user, *, client: Client | None = None) -> Client:
     assert first.status_code == 302, first.content.decode()[:2000]
     if first["Location"].startswith("/clinic/sign-in/code/"):
         token = csrf_token_in(client.get(first["Location"]).content.decode())
-        code = mfa.totp_code(mfa.totp_secret_of(user))
+        code = totp_code_of(user)
         second = client.post(first["Location"], {"code": code, "csrfmiddlewaretoken": token})
         assert second.status_code == 302, second.content.decode()[:2000]
     return client
@@ -85,7 +91,7 @@ def other_teams_alert(other_team_clinician) -> Alert:
 
 
 def wrong_code(user) -> str:
-    right = mfa.totp_code(mfa.totp_secret_of(user))
+    right = totp_code_of(user)
     return "000000" if right != "000000" else "111111"
 
 

@@ -7,9 +7,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from accounts import mfa
 from diary.models import AccessLogEntry, CareTeamInvitation
-from tests.factories import clinician_in
+from tests.factories import clinician_in, totp_code_of
 
 from .conftest import family_client, signed_in, wrong_code
 
@@ -99,5 +98,5 @@ def test_a_session_that_did_not_pass_the_second_factor_is_asked_for_the_code(cli
     assert form.status_code == 200 and b"Ada" not in form.content and b'name="code"' in form.content
     wrong = client.post(response["Location"], {"code": wrong_code(clinician)})
     assert wrong.status_code == 400
-    right = client.post(response["Location"], {"code": mfa.totp_code(mfa.totp_secret_of(clinician))})
+    right = client.post(response["Location"], {"code": totp_code_of(clinician)})
     assert right["Location"] == pages["patient"]

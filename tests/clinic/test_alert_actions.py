@@ -9,7 +9,7 @@ from care import services
 from care.models import Notification
 from diary.models import AccessLogEntry
 
-from .conftest import csrf_token_in, signed_in
+from .conftest import csrf_token_in, signed_in, today
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +117,11 @@ def test_the_history_says_what_happened_and_who_did_it(clinician, second_clinici
     ]
     assert [history.index(step) for step in steps] == sorted(history.index(step) for step in steps)
     assert "Admitted, on IV antibiotics" in history
+
+
+def test_the_alert_page_explains_the_rule_in_force_and_shows_the_evidence(clinician, alert):
+    html = signed_in(clinician).get(f"/clinic/alerts/{alert.pk}/").content.decode()
+    assert "Ada: Severe infection" in html
+    assert "any one entry within 14 days" in html
+    assert f'<dd><time datetime="{today().isoformat()}">' in html  # when the meningitis began
+    assert "Meningitis" in html and "Neisseria meningitidis" in html

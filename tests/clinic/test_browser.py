@@ -13,12 +13,19 @@ from django.db import transaction
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from accounts import mfa
 from care import services
 from care.models import Alert
 from diary.models import CareTeamInvitation, InfectionEpisode, LabResult, SymptomEntry
 from tests.browser import CHROMIUM_ARGS, axe_violations
-from tests.factories import PASSWORD, CareTeamFactory, ProfileFactory, UserFactory, clinician_in, link_to_team
+from tests.factories import (
+    PASSWORD,
+    CareTeamFactory,
+    ProfileFactory,
+    UserFactory,
+    clinician_in,
+    link_to_team,
+    totp_code_of,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DESKTOP = {"width": 1280, "height": 900}
@@ -106,7 +113,7 @@ def sign_in_at_the_clinic(page: Page, clinician) -> None:
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", name="Enter your authenticator code")).to_be_visible()
-    page.get_by_label("Code").fill(mfa.totp_code(mfa.totp_secret_of(clinician)))
+    page.get_by_label("Code").fill(totp_code_of(clinician))
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Alert inbox", level=1)).to_be_visible()
 

@@ -7,8 +7,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
 
-from accounts import mfa
-from tests.factories import PASSWORD, clinician_in
+from tests.factories import PASSWORD, clinician_in, totp_code, totp_code_of
 
 from .conftest import signed_in, wrong_code
 
@@ -29,7 +28,7 @@ def test_password_then_code_lands_on_the_inbox(clinician, alert):
     first = password_step(client, clinician.email)
     assert first["Location"] == "/clinic/sign-in/code/"
     assert "_auth_user_id" not in client.session  # not signed in before the code
-    second = client.post(first["Location"], {"code": mfa.totp_code(mfa.totp_secret_of(clinician))})
+    second = client.post(first["Location"], {"code": totp_code_of(clinician)})
     assert second["Location"] == "/clinic/"
     inbox = client.get("/clinic/")
     assert inbox.status_code == 200 and "Alert inbox" in inbox.content.decode()
@@ -41,7 +40,7 @@ def test_the_sign_in_returns_to_the_page_asked_for(clinician, alert):
     asked = client.get(f"/clinic/alerts/{alert.pk}/")
     assert asked["Location"] == f"/clinic/sign-in/?next=%2Fclinic%2Falerts%2F{alert.pk}%2F"
     first = password_step(client, clinician.email, next_url=f"/clinic/alerts/{alert.pk}/")
-    second = client.post(first["Location"], {"code": mfa.totp_code(mfa.totp_secret_of(clinician))})
+    second = client.post(first["Location"], {"code": totp_code_of(clinician)})
     assert second["Location"] == f"/clinic/alerts/{alert.pk}/"
 
 
@@ -51,7 +50,7 @@ def test_the_sign_in_returns_to_the_page_asked_for(clinician, alert):
 def test_a_next_outside_the_clinic_lands_on_the_inbox(clinician, next_url):
     client = Client()
     first = password_step(client, clinician.email, next_url=next_url)
-    second = client.post(first["Location"], {"code": mfa.totp_code(mfa.totp_secret_of(clinician))})
+    second = client.post(first["Location"], {"code": totp_code_of(clinician)})
     assert second["Location"] == "/clinic/"
 
 
@@ -92,10 +91,10 @@ def test_a_new_clinician_sets_up_the_authenticator_after_a_fresh_password(team):
         assert " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)) in html
         assert "otpauth://totp/" in html
         wrong = client.post(
-            "/clinic/setup-2fa/", {"code": "000000" if mfa.totp_code(secret) != "000000" else "1"}
+            "/clinic/setup-2fa/", {"code": "000000" if totp_code(secret) != "000000" else "1"}
         )
         assert wrong.status_code == 400 and not newcomer.has_totp()
-        done = client.post("/clinic/setup-2fa/", {"code": mfa.totp_code(secret)})
+        done = client.post("/clinic/setup-2fa/", {"code": totp_code(secret)})
         assert done.status_code == 200 and "Save your recovery codes now" in done.content.decode()
         assert newcomer.has_totp()
         assert client.get("/clinic/").status_code == 200
