@@ -17,6 +17,7 @@ from diary.services import access_record
 
 from .. import rules
 from ..models import AlertStatus
+from ..selectors import team_settings
 from . import selectors
 from .access import clinic_page
 from .alerts import as_uuid
@@ -71,7 +72,9 @@ def patient_page(request: HttpRequest, profile_id: Any) -> HttpResponse:
     profile = get_object_or_404(profiles_visible_to(request.user), pk=profile_id)
     access_record(actor=request.user, profile=profile, action="read", ip=client_ip(request))
     today = timezone.localdate()
-    charts = selectors.chart_data(profile, today=today)
+    teams = selectors.profile_teams(request.user, profile)
+    # The charts show the thresholds of the clinician's (first) team linked to this patient.
+    charts = selectors.chart_data(profile, today=today, settings=team_settings(teams[0]) if teams else None)
     return render(
         request,
         "clinic/patient.html",
@@ -89,7 +92,7 @@ def patient_page(request: HttpRequest, profile_id: Any) -> HttpResponse:
             ),
             "team_thresholds": [
                 (team, selectors.thresholds_met(profile, team, today))
-                for team in selectors.profile_teams(request.user, profile)
+                for team in teams
             ],
             "alerts": selectors.clinic_alerts(request.user)
             .filter(profile=profile)

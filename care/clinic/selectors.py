@@ -384,8 +384,41 @@ def month_end(first: date) -> date:
     return (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
 
 
-def chart_data(profile: Profile, *, today: date) -> dict[str, Any]:
-    """Infections per month by kind, antibiotic days per month, IgM/IgG/IgA over time (g/L, each
+def rule_windows(profile: Profile, settings: rules.Settings, months: list[date], today: date) -> list[dict[str, Any]]:
+    """For each routine rule that counts episodes: how many it counted in its window at the end
+    of each month, and the threshold in force. The count comes from the rule itself, run with
+    a threshold of 1 (then its evidence is every episode in the window), so no rule is restated."""
+    facts = profile_facts(profile)
+    band = rules.age_band(profile.date_of_birth, today)
+    rows = []
+    for code, rule in rules.RULES.items():
+        in_force = settings[code][band]
+        if rule.priority != rules.ROUTINE or rule.unit != "episodes" or not in_force.enabled:
+            continue
+        probe = {
+            **settings,
+            code: {b: rules.Threshold(1, t.window_days, True) for b, t in settings[code].items()},
+        }
+        counts = [
+            sum(len(f.evidence) for f in rules.evaluate_rule(code, facts, min(month_end(m), today), probe))
+            for m in months
+        ]
+        if any(counts):
+            rows.append(
+                {
+                    "rule": code,
+                    "label": RuleCode(code).label,
+                    "threshold": in_force.count,
+                    "window_days": in_force.window_days,
+                    "counts": counts,
+                }
+            )
+    return rows
+
+
+def chart_data(profile: Profile, *, today: date, settings: rules.Settings | None = None) -> dict[str, Any]:
+    """Infections per month by kind, each counting rule's episodes in its window against the
+    team's threshold in force, antibiotic days per month, IgM/IgG/IgA over time (g/L, each
     against the reference range printed on its own report)."""
     months = last_months(today)
     start = months[0]
@@ -428,6 +461,7 @@ def chart_data(profile: Profile, *, today: date) -> dict[str, Any]:
             {"kind": kind, "label": InfectionKind(kind).label, "counts": counts}
             for kind, counts in sorted(by_kind.items())
         ],
+        "rule_windows": rule_windows(profile, settings or rules.default_settings(), months, today),
         "antibiotic_days": {
             "treatment": [days_on(m, False) for m in months],
             "prophylaxis": [days_on(m, True) for m in months],

@@ -31,6 +31,26 @@
     },
   });
 
+  data.rule_windows.forEach((row) => {
+    draw(`chart-rule-${row.rule}`, {
+      type: "bar",
+      data: {
+        labels: data.months,
+        datasets: [
+          { type: "bar", label: `Episodes in the last ${row.window_days} days`, data: row.counts },
+          {
+            type: "line",
+            label: `Threshold in force (${row.threshold})`,
+            data: data.months.map(() => row.threshold),
+            borderDash: [6, 4],
+            pointRadius: 0,
+          },
+        ],
+      },
+      options: { scales: { y: { ...integerAxis, title: { display: true, text: "Episodes" } } } },
+    });
+  });
+
   draw("chart-antibiotics", {
     type: "bar",
     data: {

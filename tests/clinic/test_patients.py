@@ -127,6 +127,9 @@ def test_thresholds_met_today_are_the_teams_not_the_defaults(clinician, linked_c
     assert "2 episodes in 365 days" in row  # in force
     assert "4 episodes in 365 days" in row  # the default beside it
     assert "<strong>Met</strong>" in row
+    # The chart counts each month's window against the same threshold.
+    [ears] = [r for r in chart_data(html)["rule_windows"] if r["rule"] == "recurrent_ear_infections"]
+    assert (ears["threshold"], ears["window_days"], ears["counts"][-1]) == (2, 365, 2)
 
 
 def test_every_look_at_a_patient_is_in_the_access_log(clinician, linked_child):
