@@ -90,10 +90,7 @@ def patient_page(request: HttpRequest, profile_id: Any) -> HttpResponse:
                 charts["antibiotic_days"]["prophylaxis"],
                 strict=True,
             ),
-            "team_thresholds": [
-                (team, selectors.thresholds_met(profile, team, today))
-                for team in teams
-            ],
+            "team_thresholds": [(team, selectors.thresholds_met(profile, team, today)) for team in teams],
             "alerts": selectors.clinic_alerts(request.user)
             .filter(profile=profile)
             .exclude(status=AlertStatus.RESOLVED),

@@ -384,7 +384,9 @@ def month_end(first: date) -> date:
     return (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
 
 
-def rule_windows(profile: Profile, settings: rules.Settings, months: list[date], today: date) -> list[dict[str, Any]]:
+def rule_windows(
+    profile: Profile, settings: rules.Settings, months: list[date], today: date
+) -> list[dict[str, Any]]:
     """For each routine rule that counts episodes: how many it counted in its window at the end
     of each month, and the threshold in force. The count comes from the rule itself, run with
     a threshold of 1 (then its evidence is every episode in the window), so no rule is restated."""
