@@ -17,8 +17,8 @@ DEMO_TOTP_SECRET = "KNEWOTKEFVSGK3LPFVKE6VCQFUZDAMRW"  # noqa: S105 — demo cli
 DEMO_NAMESPACE = uuid.UUID("5f1d7a52-3c0e-5b7e-9a41-2d6f0c8e5a13")
 
 TEAM_NAME = "Demo Immunology Team"
-CLINICIAN = {"email": "clinician@demo.sigmd.example", "display_name": "Dr Demo"}
-PEOPLE = [
+CLINICIAN: dict[str, str] = {"email": "clinician@demo.sigmd.example", "display_name": "Dr Demo"}
+PEOPLE: list[dict[str, Any]] = [
     {"key": "patient", "email": "patient@demo.sigmd.example", "role": "patient", "display_name": "Sam"},
     {
         "key": "parent",
@@ -27,7 +27,7 @@ PEOPLE = [
         "display_name": "Jo (Maya and Leo's parent)",
     },
 ]
-PROFILES = [
+PROFILES: list[dict[str, Any]] = [
     {
         "key": "sam",
         "manager": "patient",

@@ -76,7 +76,8 @@ class RuleForm(forms.Form):
     adult_window_days = forms.IntegerField(label="window (days)")
 
     def __init__(self, *args: Any, rule: rules.Rule, **kwargs: Any) -> None:
-        super().__init__(*args, label_suffix="", **kwargs)
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
         self.definition = rule
         self.label = RuleCode(rule.code).label
         self.bounds = bounds_of(rule)
@@ -112,7 +113,7 @@ class RuleForm(forms.Form):
         return self.definition.code
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         for band in BANDS:
             for part, (low, high) in (
                 ("window_days", (self.bounds.min_window_days, self.bounds.max_window_days)),
@@ -175,7 +176,8 @@ def rules_formset(data: Any, *, settings: rules.Settings) -> BaseRuleFormSet:
         }
         for rule in RULES_IN_ORDER
     ]
-    return RuleFormSet(data, initial=initial, prefix="rules")
+    formset: BaseRuleFormSet = RuleFormSet(data, initial=initial, prefix="rules")  # type: ignore[assignment]
+    return formset
 
 
 class EscalationForm(forms.Form):

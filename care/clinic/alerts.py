@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -19,7 +19,7 @@ from .. import services
 from ..forms import AcknowledgeForm, ResolveForm
 from ..models import Alert, Priority, RuleCode
 from . import selectors
-from .access import clinic_page
+from .access import ClinicianRequest, clinic_page
 from .actions import alert_acknowledge_with_note, notifications_mark_read
 
 ALERTS_PER_PAGE = 50
@@ -32,7 +32,7 @@ def as_uuid(value: str | None) -> uuid.UUID | None:
         return None
 
 
-def inbox_filters(request: HttpRequest) -> dict[str, Any]:
+def inbox_filters(request: ClinicianRequest) -> dict[str, Any]:
     """The query's filters, each kept only if it names something the clinician may see."""
     teams = list(selectors.clinician_teams(request.user))
     team = as_uuid(request.GET.get("team"))
@@ -52,7 +52,7 @@ def inbox_filters(request: HttpRequest) -> dict[str, Any]:
 
 @require_GET
 @clinic_page
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: ClinicianRequest) -> HttpResponse:
     filters = inbox_filters(request)
     alerts = selectors.inbox_alerts(
         request.user,
@@ -84,25 +84,25 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @clinic_page
-def inbox_status(request: HttpRequest) -> JsonResponse:
+def inbox_status(request: ClinicianRequest) -> JsonResponse:
     """Polled by the inbox every 15 seconds: counts and a version, no patient data."""
     return JsonResponse(selectors.inbox_state(request.user))
 
 
 @require_POST
 @clinic_page
-def notifications_read(request: HttpRequest) -> HttpResponse:
+def notifications_read(request: ClinicianRequest) -> HttpResponse:
     count = notifications_mark_read(user=request.user)
     messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked read.")
     return redirect("clinic:inbox")
 
 
-def visible_alert(request: HttpRequest, alert_id: Any) -> Alert:
+def visible_alert(request: ClinicianRequest, alert_id: Any) -> Alert:
     return get_object_or_404(selectors.clinic_alerts(request.user), pk=alert_id)
 
 
 def alert_page(
-    request: HttpRequest,
+    request: ClinicianRequest,
     alert: Alert,
     *,
     acknowledge: AcknowledgeForm | None = None,
@@ -124,13 +124,13 @@ def alert_page(
 
 @require_GET
 @clinic_page
-def alert_detail(request: HttpRequest, alert_id: Any) -> HttpResponse:
+def alert_detail(request: ClinicianRequest, alert_id: Any) -> HttpResponse:
     return alert_page(request, visible_alert(request, alert_id))
 
 
 @require_POST
 @clinic_page
-def alert_acknowledge(request: HttpRequest, alert_id: Any) -> HttpResponse:
+def alert_acknowledge(request: ClinicianRequest, alert_id: Any) -> HttpResponse:
     alert = visible_alert(request, alert_id)
     form = AcknowledgeForm(request.POST)
     if not form.is_valid():
@@ -148,7 +148,7 @@ def alert_acknowledge(request: HttpRequest, alert_id: Any) -> HttpResponse:
 
 @require_POST
 @clinic_page
-def alert_resolve(request: HttpRequest, alert_id: Any) -> HttpResponse:
+def alert_resolve(request: ClinicianRequest, alert_id: Any) -> HttpResponse:
     """Two steps: the note, then a confirmation showing it (still editable); nothing typed is lost."""
     alert = visible_alert(request, alert_id)
     form = ResolveForm(request.POST)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -19,7 +19,7 @@ from .. import rules
 from ..models import AlertStatus
 from ..selectors import team_settings
 from . import selectors
-from .access import clinic_page
+from .access import ClinicianRequest, clinic_page
 from .alerts import as_uuid
 
 PATIENTS_PER_PAGE = 50
@@ -35,7 +35,7 @@ SORT_CHOICES = [
 
 @require_GET
 @clinic_page
-def patient_list(request: HttpRequest) -> HttpResponse:
+def patient_list(request: ClinicianRequest) -> HttpResponse:
     today = timezone.localdate()
     teams = list(selectors.clinician_teams(request.user))
     team = as_uuid(request.GET.get("team"))
@@ -68,7 +68,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @clinic_page
-def patient_page(request: HttpRequest, profile_id: Any) -> HttpResponse:
+def patient_page(request: ClinicianRequest, profile_id: Any) -> HttpResponse:
     profile = get_object_or_404(profiles_visible_to(request.user), pk=profile_id)
     access_record(actor=request.user, profile=profile, action="read", ip=client_ip(request))
     today = timezone.localdate()

@@ -171,7 +171,7 @@ def evidence_entries(alerts: list[Alert]) -> dict[tuple[str, str], Entry]:
             if ids:
                 wanted |= Q(profile_id=alert.profile_id, pk__in=ids)
         if wanted:
-            found.update({(kind, str(e.pk)): e for e in model.objects.filter(wanted)})
+            found.update({(kind, str(e.pk)): e for e in model._default_manager.filter(wanted)})
     return found
 
 
@@ -272,7 +272,7 @@ NO_DATE = date(1, 1, 1)
 
 
 def newest(model: type[Entry], field: Any) -> Coalesce:
-    rows = model.objects.filter(profile=OuterRef("pk")).order_by().values("profile")
+    rows = model._default_manager.filter(profile=OuterRef("pk")).order_by().values("profile")
     return Coalesce(
         Subquery(rows.annotate(last=Max(field)).values("last")[:1]), Value(NO_DATE), output_field=DateField()
     )
@@ -310,7 +310,7 @@ def patient_rows(
         patients = patients.filter(care_links__team_id=team, care_links__revoked_at__isnull=True)
     ascending = sort.startswith("-")  # "-alerts": fewest first; "-name": Z to A
     key = sort.lstrip("-")
-    order = PATIENT_SORTS.get(key, PATIENT_SORTS["name"])
+    order: tuple[str, ...] = PATIENT_SORTS.get(key, PATIENT_SORTS["name"])
     if ascending:
         order = tuple(f[1:] if f.startswith("-") else f"-{f}" for f in order[:1]) + order[1:]
     return patients.order_by(*order)
@@ -361,7 +361,7 @@ def profile_timeline(profile: Profile) -> list[EntryView]:
     items = [
         EntryView(kind, entry)
         for kind, model in ENTRY_TYPES.items()
-        for entry in model.objects.filter(profile=profile)
+        for entry in model._default_manager.filter(profile=profile)
     ]
     return sorted(items, key=lambda item: (item.day, item.entry.created_at), reverse=True)  # type: ignore[union-attr]
 
@@ -446,8 +446,8 @@ def chart_data(profile: Profile, *, today: date, settings: rules.Settings | None
         if factor is None:
             continue  # a unit we cannot put on the same axis
 
-        def grams(value: Decimal | None, factor: Decimal = factor) -> float | None:
-            return None if value is None else float(value * factor)
+        def grams(value: Decimal | None, factor: Decimal | None = factor) -> float | None:
+            return None if value is None or factor is None else float(value * factor)
 
         labs[lab.analyte].append(
             {

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts import mfa
 from accounts.permissions import session_passed_mfa
 
-from .access import clinician_only, safe_next, with_next
+from .access import ClinicianRequest, clinician_only, safe_next, with_next
 
 
 def next_of(request: HttpRequest) -> str:
@@ -64,7 +64,7 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
 
 
 @clinician_only
-def verify(request: HttpRequest) -> HttpResponse:
+def verify(request: ClinicianRequest) -> HttpResponse:
     """A signed-in clinician whose session has not passed the second factor (signed in some
     other way): the code again, before any health data."""
     next_url = next_of(request)
@@ -85,7 +85,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 
 
 @clinician_only
-def reauthenticate(request: HttpRequest) -> HttpResponse:
+def reauthenticate(request: ClinicianRequest) -> HttpResponse:
     """The password again, before a change to how the account signs in."""
     next_url = next_of(request)
     form = ReauthenticateForm(request.POST or None, user=request.user)
@@ -101,7 +101,7 @@ def reauthenticate(request: HttpRequest) -> HttpResponse:
 
 
 @clinician_only
-def setup_2fa(request: HttpRequest) -> HttpResponse:
+def setup_2fa(request: ClinicianRequest) -> HttpResponse:
     """Set up an authenticator app with allauth's ActivateTOTPForm; the pending secret waits in
     the session until a code from the app proves it was stored. Needs a fresh sign-in."""
     if request.user.has_totp():

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -19,10 +19,10 @@ from .. import services
 from ..forms import EscalationForm, rules_formset
 from ..selectors import team_settings
 from . import selectors
-from .access import clinic_page
+from .access import ClinicianRequest, clinic_page
 
 
-def member_team(request: HttpRequest, team_id: Any) -> CareTeam:
+def member_team(request: ClinicianRequest, team_id: Any) -> CareTeam:
     return get_object_or_404(selectors.clinician_teams(request.user), pk=team_id)
 
 
@@ -33,7 +33,7 @@ def pending_invitations(team: CareTeam):
 
 
 @clinic_page
-def team_settings_page(request: HttpRequest, team_id: Any) -> HttpResponse:
+def team_settings_page(request: ClinicianRequest, team_id: Any) -> HttpResponse:
     team = member_team(request, team_id)
     data = request.POST if request.method == "POST" else None
     formset = rules_formset(data, settings=team_settings(team))
@@ -69,14 +69,14 @@ def team_settings_page(request: HttpRequest, team_id: Any) -> HttpResponse:
 
 @require_POST
 @clinic_page
-def team_invitation_create(request: HttpRequest, team_id: Any) -> HttpResponse:
+def team_invitation_create(request: ClinicianRequest, team_id: Any) -> HttpResponse:
     team = member_team(request, team_id)
     invitation = invitation_create(team=team, created_by=request.user, expires_at=None)
     return redirect("clinic:invitation", team_id=team.pk, invitation_id=invitation.pk)
 
 
 @clinic_page
-def team_invitation(request: HttpRequest, team_id: Any, invitation_id: Any) -> HttpResponse:
+def team_invitation(request: ClinicianRequest, team_id: Any, invitation_id: Any) -> HttpResponse:
     team = member_team(request, team_id)
     invitation = get_object_or_404(CareTeamInvitation.objects.filter(team=team), pk=invitation_id)
     code = invitation.code
@@ -95,7 +95,7 @@ def team_invitation(request: HttpRequest, team_id: Any, invitation_id: Any) -> H
 
 @require_POST
 @clinic_page
-def team_invitation_revoke(request: HttpRequest, team_id: Any, invitation_id: Any) -> HttpResponse:
+def team_invitation_revoke(request: ClinicianRequest, team_id: Any, invitation_id: Any) -> HttpResponse:
     """A code not used yet stops working now (it expires at once; a used one stays as it was)."""
     team = member_team(request, team_id)
     with transaction.atomic():
