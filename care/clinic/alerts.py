@@ -151,6 +151,8 @@ def alert_acknowledge(request: ClinicianRequest, alert_id: Any) -> HttpResponse:
 def alert_resolve(request: ClinicianRequest, alert_id: Any) -> HttpResponse:
     """Two steps: the note, then a confirmation showing it (still editable); nothing typed is lost."""
     alert = visible_alert(request, alert_id)
+    if "back" in request.POST:  # from the confirmation: back to the alert, the note still typed
+        return alert_page(request, alert, resolve=ResolveForm(initial={"note": request.POST.get("note", "")}))
     form = ResolveForm(request.POST)
     if not form.is_valid():
         return alert_page(request, alert, resolve=form, status=400)

@@ -64,6 +64,12 @@ def test_resolve_needs_a_note_then_a_confirmation(clinician, alert):
     assert "Resolve this alert?" in html and "Seen in clinic, recovering" in html
     alert.refresh_from_db()
     assert alert.status == "open"  # only asked, nothing changed
+    back = client.post(
+        f"{path}resolve", {"note": "Seen in clinic, recovering", "back": "1", "csrfmiddlewaretoken": token}
+    )
+    assert back.status_code == 200 and "Seen in clinic, recovering</textarea>" in back.content.decode()
+    alert.refresh_from_db()
+    assert alert.status == "open"
 
     done = client.post(
         f"{path}resolve",

@@ -162,6 +162,7 @@ def test_a_clinician_triages_a_new_urgent_alert_and_reads_the_patients_year(page
     page.get_by_role("navigation", name="Clinic").get_by_role("link", name="Patients").click()
     page.get_by_role("link", name="Ada").click()
     expect(page.get_by_role("heading", name="Ada", level=1)).to_be_visible()
+    page.wait_for_load_state("load")  # the deferred chart scripts have run
     for canvas in ("chart-infections", "chart-antibiotics", "chart-lab-IgM"):
         expect(page.locator(f"#{canvas}")).to_be_visible()
         assert page.evaluate("(id) => Boolean(Chart.getChart(document.getElementById(id)))", canvas), canvas
