@@ -203,6 +203,7 @@ def test_every_clinic_page_passes_axe_at_desktop_and_tablet_width(page: Page, wo
     assert axe_violations(page) == []
     page.get_by_label("What was done (required)").fill("Reviewed at clinic")
     page.get_by_role("button", name="Resolve…").click()
+    expect(page.get_by_role("heading", name="Resolve this alert?")).to_be_visible()
     assert axe_violations(page) == []
     page.get_by_role("button", name="Yes, resolve the alert").click()
     expect(page.get_by_text("Alert resolved.")).to_be_visible()
