@@ -27,7 +27,10 @@
       datasets: data.infections.map((row) => ({ label: row.label, data: row.counts })),
     },
     options: {
-      scales: { x: { stacked: true }, y: { ...integerAxis, stacked: true, title: { display: true, text: "Infections" } } },
+      scales: {
+        x: { stacked: true },
+        y: { ...integerAxis, stacked: true, title: { display: true, text: "Infections" } },
+      },
     },
   });
 
@@ -65,7 +68,14 @@
 
   data.labs.forEach((lab) => {
     if (!lab.results.length) return;
-    const dashed = { borderDash: [6, 4], pointRadius: 3, pointStyle: "line", fill: false, stepped: true, spanGaps: true };
+    const dashed = {
+      borderDash: [6, 4],
+      pointRadius: 3,
+      pointStyle: "line",
+      fill: false,
+      stepped: true,
+      spanGaps: true,
+    };
     draw(`chart-lab-${lab.analyte}`, {
       type: "line",
       data: {

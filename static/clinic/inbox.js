@@ -12,7 +12,10 @@
 
   async function refresh() {
     try {
-      const status = await fetch(statusUrl, { credentials: "same-origin", headers: { Accept: "application/json" } });
+      const status = await fetch(statusUrl, {
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+      });
       if (!status.ok) return;
       const state = await status.json();
       if (state.version === section.dataset.version) return;
