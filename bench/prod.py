@@ -538,14 +538,9 @@ def build_world() -> dict:
 
 def activate_totp(user) -> None:
     """The clinician's authenticator, as the demo loader sets one up."""
-    try:
-        from accounts.mfa import totp_activate  # type: ignore[attr-defined]
+    from accounts.mfa import totp_authenticator_add
 
-        totp_activate(user, TOTP_SECRET)
-    except ImportError:
-        from allauth.mfa.totp.internal.auth import TOTP
-
-        TOTP.activate(user, TOTP_SECRET)
+    totp_authenticator_add(user, secret=TOTP_SECRET)
 
 
 def prepare_database() -> None:

@@ -60,6 +60,8 @@ class Profile(Versioned):
     date_of_birth = models.DateField()
     sex = models.CharField(max_length=8, choices=Sex.choices, default=Sex.UNKNOWN)
     relationship = models.CharField(max_length=8, choices=Relationship.choices)
+    # Optional: a number the care team may call about an urgent alert, if the family gives one.
+    contact_phone = models.CharField(max_length=32, blank=True)
     managers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="ProfileManager", related_name="managed_profiles"
     )

@@ -89,6 +89,14 @@ class VersionedSerializer(StrictModelSerializer):
 
 class ProfileSerializer(VersionedSerializer):
     date_of_birth = serializers.DateField(validators=[not_in_future])
+    contact_phone = serializers.RegexField(
+        r"^\+?[0-9 ()./-]{3,32}$",
+        max_length=32,
+        required=False,
+        allow_blank=True,
+        help_text="Optional: a number the care team may call about an urgent alert.",
+        error_messages={"invalid": "Digits, spaces and + ( ) - . / only."},
+    )
 
     class Meta:
         model = Profile
@@ -98,6 +106,7 @@ class ProfileSerializer(VersionedSerializer):
             "date_of_birth",
             "sex",
             "relationship",
+            "contact_phone",
             "version",
             "created_at",
         ]
