@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from sigmd_portal.api import StrictModelSerializer, StrictSerializer
 
-from .clinical import DATE_TOLERANCE
+from .clinical import DATE_TOLERANCE, GUIDANCE_LEVELS, choices
 from .models import (
     AccessLogEntry,
     CareLink,
@@ -229,7 +229,7 @@ class LabResultSerializer(EntrySerializer):
 
 
 class GuidanceSerializer(serializers.Serializer):
-    level = serializers.ChoiceField(choices=["routine", "contact_care_team", "urgent"])
+    level = serializers.ChoiceField(choices=choices(GUIDANCE_LEVELS))
     message = serializers.CharField()
     articles = serializers.ListField(child=serializers.SlugField())
 
