@@ -257,6 +257,7 @@ def thresholds_met(profile: Profile, on: date, *, team: CareTeam | None = None) 
 
 
 def default_thresholds_met(profile: Profile, on: date) -> list[dict]:
+    """The defaults' view (no team): kept for callers written before thresholds_met took a team."""
     return thresholds_met(profile, on)
 
 

@@ -76,7 +76,7 @@ class RuleSettingSerializer(StrictSerializer):
         """Within the rule table's bounds: urgent rules stay on, fire on one entry, and look back
         2 to 14 days (so a backfilled diary never pages anyone)."""
         spec = rules.RULES[attrs["rule"]]
-        for band in ("child", "adult"):
+        for band in (rules.CHILD, rules.ADULT):
             problems = spec.problems(
                 enabled=attrs["enabled"],
                 count=attrs[band]["threshold"],
@@ -138,7 +138,7 @@ class SummarySerializer(ImmuneSummaryMixin, serializers.Serializer):
     """The 12-month summary, with the default thresholds (child or adult) that are met."""
 
     period = serializers.DictField()
-    age_band = serializers.ChoiceField(choices=["child", "adult"])
+    age_band = serializers.ChoiceField(choices=[rules.CHILD, rules.ADULT])
     infections = serializers.DictField()
     serious_infections = serializers.IntegerField()
     hospitalizations = serializers.IntegerField()

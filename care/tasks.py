@@ -14,7 +14,7 @@ from . import evaluation, notifications, selectors
 from .transports import TransientDeliveryError
 
 log = logging.getLogger(__name__)
-BUSY_RETRY_SECONDS = 2  # a row another worker holds is retried at once, not left for the sweep
+BUSY_RETRY_SECONDS = 1  # a row another worker holds is retried at once, not left for the sweep
 
 
 def deliveries_dispatch(delivery_ids: Iterable[int]) -> None:

@@ -148,10 +148,11 @@ TITRE_TIMINGS = codes(("pre", "Before the vaccine"), ("post", "After the vaccine
 ALERT_STATUSES = codes(("open", "Open"), ("acknowledged", "Acknowledged"), ("resolved", "Resolved"))
 URGENT, ROUTINE = "urgent", "routine"
 ALERT_PRIORITIES = codes((URGENT, "Urgent"), (ROUTINE, "Routine"))
+ROUTINE_LEVEL, CONTACT_LEVEL, URGENT_LEVEL = "routine", "contact_care_team", "urgent"
 GUIDANCE_LEVELS = codes(
-    ("routine", "Saved"),
-    ("contact_care_team", "Get a same-day medical assessment"),
-    ("urgent", "Seek urgent care"),
+    (ROUTINE_LEVEL, "Saved"),
+    (CONTACT_LEVEL, "Get a same-day medical assessment"),
+    (URGENT_LEVEL, "Seek urgent care"),
 )
 
 # The vocabulary's enum names (API contract), each a table above.

@@ -16,7 +16,7 @@ from decimal import Decimal
 from . import clinical
 from .clinical import ARTICLES, RED_FLAG_SYMPTOMS  # noqa: F401  (RED_FLAG_SYMPTOMS: a name others import)
 
-URGENT, CONTACT, ROUTINE = "urgent", "contact_care_team", "routine"
+URGENT, CONTACT, ROUTINE = clinical.URGENT_LEVEL, clinical.CONTACT_LEVEL, clinical.ROUTINE_LEVEL
 
 # The wording of each level; `{number}` is the emergency number (the PWA puts the local one,
 # tappable). Served as is in the vocabulary.

@@ -59,7 +59,7 @@ def profile_summary(profile: Profile, *, today: date, days: int = 365) -> dict[s
         iv_antibiotic_courses=Count("id", filter=Q(iv_antibiotics=True)),
     )
     courses = list(
-        Treatment.objects.filter(profile=profile, kind="antibiotic", started_on__lte=today)
+        Treatment.objects.filter(profile=profile, kind=clinical.ANTIBIOTIC, started_on__lte=today)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=since))
         .only("started_on", "ended_on", "prophylactic")
     )

@@ -11,7 +11,7 @@ from rest_framework import serializers
 from sigmd_portal.api import StrictModelSerializer, StrictSerializer
 
 from . import clinical
-from .clinical import DATE_TOLERANCE
+from .clinical import DATE_TOLERANCE, GUIDANCE_LEVELS, choices
 from .growth import growth_centiles
 from .models import (
     AccessLogEntry,
@@ -412,7 +412,7 @@ class MeasurementSerializer(EntrySerializer):
 
 
 class GuidanceSerializer(serializers.Serializer):
-    level = serializers.ChoiceField(choices=["routine", "contact_care_team", "urgent"])
+    level = serializers.ChoiceField(choices=choices(GUIDANCE_LEVELS))
     message = serializers.CharField()
     articles = serializers.ListField(child=serializers.SlugField())
 

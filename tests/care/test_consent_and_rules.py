@@ -355,3 +355,20 @@ def test_a_threshold_change_asks_for_every_linked_profile_in_constant_queries(
     with django_capture_on_commit_callbacks(execute=True):
         client.put(RULES.format(team.id), body, format="json")
     assert not EvaluationRequest.objects.filter(processed_at__isnull=True).exists()
+
+
+def test_the_summary_shows_the_thresholds_in_force_for_the_team(team, clinician, owner, linked_child):
+    body = {"rules": [{"rule": "recurrent_ear_infections", "enabled": True,
+                       "child": {"threshold": 3, "window_days": 200}, "adult": {"threshold": 2, "window_days": 365}}]}  # fmt: skip
+    assert client_for(clinician).put(RULES.format(team.id), body, format="json").status_code == 200
+
+    def ear(user):
+        summary = client_for(user).get(f"/api/v1/profiles/{linked_child.id}/summary").json()
+        row = next(t for t in summary["thresholds"] if t["rule"] == "recurrent_ear_infections")
+        return row["threshold"], row["window_days"]
+
+    assert ear(clinician) == (3, 200)
+    assert ear(owner) == (3, 200)  # one linked team: its thresholds
+    link = linked_child.care_links.get()
+    client_for(owner).delete(f"/api/v1/profiles/{linked_child.id}/care-links/{link.id}/")
+    assert ear(owner) == (4, 365)  # no team: the defaults

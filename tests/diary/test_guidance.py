@@ -2,6 +2,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from diary.clinical import RED_FLAG_SYMPTOMS
 from diary.guidance import (
@@ -292,3 +294,17 @@ def test_a_headache_in_the_days_after_an_iv_infusion_needs_an_assessment_today()
         now=NOW,
     )
     assert later.level == "routine"
+
+
+@given(
+    tenths=st.integers(min_value=300, max_value=450),
+    age_days=st.integers(min_value=0, max_value=40000),
+    days_ago=st.integers(min_value=0, max_value=30),
+)
+def test_any_reading_and_any_age_give_an_infection_the_level_of_a_symptom_entry(tenths, age_days, days_ago):
+    temperature = Decimal(tenths) / 10
+    on = TODAY - dt.timedelta(days=days_ago)
+    dob = on - dt.timedelta(days=age_days)
+    reading = symptoms([], float(temperature), dob=dob, on=on)
+    episode = infection(kind="upper_respiratory", onset=on, max_temperature_c=temperature, date_of_birth=dob)
+    assert episode.level == reading.level
