@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts.models import CareTeam, User
@@ -344,9 +345,18 @@ def escalate_unacknowledged_alerts(*, now: Any = None) -> list[str]:
     the team on every channel."""
     now = now or timezone.now()
     escalated = []
-    candidates = with_active_consent(
-        Alert.objects.filter(priority=Priority.URGENT, status=AlertStatus.OPEN, escalated_at__isnull=True)
-    ).select_related("team")
+    # The first notification goes out before any escalation: while one of the alert's own
+    # deliveries was never attempted (its task died with a worker), the sweep re-sends it first.
+    first_untried = Delivery.objects.filter(
+        alert=OuterRef("pk"), kind=DeliveryKind.ALERT, status=DeliveryStatus.PENDING, attempts=0
+    )
+    candidates = (
+        with_active_consent(
+            Alert.objects.filter(priority=Priority.URGENT, status=AlertStatus.OPEN, escalated_at__isnull=True)
+        )
+        .filter(~Exists(first_untried))
+        .select_related("team")
+    )
     for alert in candidates:
         if alert.created_at > now - timedelta(minutes=alert.team.escalation_delay_minutes):  # type: ignore[union-attr]
             continue

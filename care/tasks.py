@@ -41,7 +41,7 @@ def send_routine_digests() -> int:
 
 @shared_task(name="care.tasks.sweep_pending_deliveries")
 def sweep_pending_deliveries() -> int:
-    pending = services.deliveries_stale()
+    pending = services.deliveries_stale(older_than=settings.SIGMD_DELIVERY_SWEEP_AGE)
     for delivery_id in pending:
         deliver.delay(delivery_id)
     return len(pending)
