@@ -34,12 +34,13 @@ def _budgets(request: HttpRequest, scope: str) -> list[tuple[str, int]]:
     ]
 
 
-def _take(key: str) -> int:
-    cache.add(key, 0, WINDOW_SECONDS)
+def slot_take(key: str, window_seconds: int = WINDOW_SECONDS) -> int:
+    """Count one more attempt under `key`, atomically; returns the count in this window."""
+    cache.add(key, 0, window_seconds)
     try:
         return cache.incr(key)
     except ValueError:  # expired between add and incr: start the window again
-        cache.add(key, 0, WINDOW_SECONDS)
+        cache.add(key, 0, window_seconds)
         return cache.incr(key)
 
 
@@ -55,7 +56,7 @@ def wrong_codes_limited(request: HttpRequest, *, scope: str, wrong: type[Excepti
     taken: list[str] = []
     for key, limit in _budgets(request, scope):
         taken.append(key)
-        if _take(key) > limit:
+        if slot_take(key) > limit:
             _give_back(taken)  # a refused attempt checks nothing, so it costs nothing
             raise TooManyWrongCodes(wait=WINDOW_SECONDS)
     try:

@@ -16,11 +16,16 @@ from pathlib import Path
 import pytest
 import redis
 from django.conf import settings
+from django.core.servers.basehttp import ThreadedWSGIServer
 
 from sigmd_portal.celery import app as celery_app
 from tests.conftest import require, reset_publisher
 
 ROOT = Path(__file__).resolve().parents[2]
+
+# The live server's listen backlog is 5 by default: 50 connections at once would be reset
+# before Django saw them. A real deployment's gunicorn backlog is 2048.
+ThreadedWSGIServer.request_queue_size = 128
 
 
 def pytest_configure(config) -> None:
