@@ -1,5 +1,6 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
+from django.core.exceptions import PermissionDenied
 
 from sigmd_portal.client_ip import client_ip
 
@@ -21,7 +22,10 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_client_ip(self, request):
         # allauth's rate limits count per client address, the same address the API uses.
-        return client_ip(request) or super().get_client_ip(request)
+        ip = client_ip(request)
+        if not ip:
+            raise PermissionDenied("Unable to determine the client's address")
+        return ip
 
 
 class MFAAdapter(DefaultMFAAdapter):

@@ -21,6 +21,12 @@ def request_session(request: HttpRequest) -> SessionBase | None:
     return getattr(request, "session", None)
 
 
+def session_record_mfa_passed(session: SessionBase, user) -> None:
+    """Record that this session proved the second factor outside allauth's sign-in flow (it set
+    up a TOTP app by entering the app's code). allauth's own sign-in records it by itself."""
+    session[MFA_PASSED_SESSION_KEY] = str(user.pk)
+
+
 def session_passed_mfa(request: HttpRequest) -> bool:
     """Whether *this* session or token passed the second factor (not merely whether the user
     has one): allauth records every authentication method used within a session."""

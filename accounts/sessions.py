@@ -30,7 +30,7 @@ def session_store(session_key: str | None = None) -> SessionBase:
 def session_keys_of(user: User) -> list[str]:
     """Keys of the user's live sessions, browser and token alike. Session data is signed, not
     indexed, so this reads every live session: fine for the rare events that need it."""
-    model = session_store().get_model_class()
+    model = session_store().get_model_class()  # type: ignore[attr-defined]  # db and cached_db stores
     user_id = str(user.pk)
     return [
         row.session_key

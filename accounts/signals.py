@@ -10,7 +10,7 @@ from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
 from .models import User
-from .permissions import MFA_PASSED_SESSION_KEY
+from .permissions import session_record_mfa_passed
 from .sessions import session_start, sessions_end
 
 
@@ -28,7 +28,7 @@ def second_factor_changed(*, request, user: User, added: Authenticator | None = 
     session = getattr(request, "session", None)
     keep = session.session_key if session is not None else None
     if session is not None and added is not None and added.type == Authenticator.Type.TOTP:
-        session[MFA_PASSED_SESSION_KEY] = str(user.pk)  # saved with the response
+        session_record_mfa_passed(session, user)  # saved with the response
     sessions_end(user=user, keep=keep)
 
 

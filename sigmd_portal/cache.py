@@ -40,7 +40,7 @@ class FailOpenRedisCache(RedisCache):
     def ping(self) -> bool:
         """Ask Redis itself, bypassing the fallback (for /readyz)."""
         try:
-            return bool(self._cache.get_client(write=False).ping())
+            return bool(self._cache.get_client(write=False).ping())  # type: ignore[attr-defined]
         except UNREACHABLE:
             return False
 

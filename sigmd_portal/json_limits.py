@@ -8,7 +8,7 @@ before any view sees it; the DRF parser applies the same check to what it parses
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -36,6 +36,7 @@ def json_depth(value: Any) -> int:
     stack = [(value, 1)]
     while stack:
         item, depth = stack.pop()
+        children: Iterable[Any]
         if isinstance(item, dict):
             children = item.values()
         elif isinstance(item, list):
@@ -74,7 +75,8 @@ class JSONLimitsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.content_type == "application/json" or request.content_type.endswith("+json"):
+        content_type = request.content_type or ""
+        if content_type == "application/json" or content_type.endswith("+json"):
             try:
                 body = request.body  # Django enforces DATA_UPLOAD_MAX_MEMORY_SIZE here
             except RequestDataTooBig:

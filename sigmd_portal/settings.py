@@ -331,8 +331,8 @@ SESSION_COOKIE_AGE = SIGMD_FAMILY_SESSION_DAYS * 86400
 
 # --- Client address and wrong-code limits -------------------------------------------------------
 # How many reverse proxies in front of gunicorn append to X-Forwarded-For (0: none, trust nothing).
+# One function reads it (sigmd_portal/client_ip.py); allauth asks it through the adapter.
 SIGMD_TRUSTED_PROXY_COUNT = env_int("SIGMD_TRUSTED_PROXY_COUNT", 0)
-ALLAUTH_TRUSTED_PROXY_COUNT = SIGMD_TRUSTED_PROXY_COUNT
 # Wrong invitation or sharing codes allowed per hour: per account, per address, and across the
 # whole code space (so neither many accounts nor many addresses buy an attacker more guesses).
 SIGMD_WRONG_CODES_PER_ACCOUNT = env_int("SIGMD_WRONG_CODES_PER_ACCOUNT", 10, minimum=1)

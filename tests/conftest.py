@@ -108,10 +108,10 @@ def client_for(user) -> APIClient:
 def pass_second_factor(client, user) -> None:
     """Mark the test client's session as one that passed the second factor, as signing in with
     the authenticator code does (accounts.permissions.session_passed_mfa)."""
-    from accounts.permissions import MFA_PASSED_SESSION_KEY
+    from accounts.permissions import session_record_mfa_passed
 
     session = client.session
-    session[MFA_PASSED_SESSION_KEY] = str(user.pk)
+    session_record_mfa_passed(session, user)
     session.save()
     client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
 

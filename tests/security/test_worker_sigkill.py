@@ -57,7 +57,7 @@ def test_a_worker_killed_five_times_mid_task_loses_no_alert_and_sends_nothing_tw
     client = owner_client(owner)
     worker_process.start()
 
-    statuses, entry_ids, killed_busy = [], [], 0
+    statuses, entry_ids, killed_busy, processed_at_start = [], [], 0, 0
     kill_at = {ENTRIES * (k + 1) // (KILLS + 1) for k in range(KILLS)}
     started = time.monotonic()
     for n in range(ENTRIES):
@@ -65,17 +65,19 @@ def test_a_worker_killed_five_times_mid_task_loses_no_alert_and_sends_nothing_tw
         statuses.append(status)
         entry_ids.append(entry_id)
         if n in kill_at:
-            # Mid-task: wait until the worker holds dispatched work it has not finished.
-            busy = wait_until(
-                lambda: EvaluationRequest.objects.filter(
+            # Mid-task: once this worker is up and working (it finished something since it
+            # started) and still holds dispatched work it has not finished.
+            def working(since: int = processed_at_start) -> bool:
+                done = EvaluationRequest.objects.filter(processed_at__isnull=False).count()
+                in_hand = EvaluationRequest.objects.filter(
                     dispatched_at__isnull=False, processed_at__isnull=True
-                ).exists(),
-                timeout=5,
-                every=0.05,
-            )
-            killed_busy += busy
+                )
+                return done > since and in_hand.exists()
+
+            killed_busy += wait_until(working, timeout=30, every=0.05)
             worker_process.kill()
             worker_process.start()  # as a supervisor would
+            processed_at_start = EvaluationRequest.objects.filter(processed_at__isnull=False).count()
     last_kill = time.monotonic()
 
     sweeps = 0
@@ -98,7 +100,7 @@ def test_a_worker_killed_five_times_mid_task_loses_no_alert_and_sends_nothing_tw
     raised = alerts_per_entry()
 
     print(
-        f"\nworker SIGKILL: {worker_process.kills} kills ({killed_busy} with work in hand) during "
+        f"\nworker SIGKILL: {worker_process.kills} kills ({killed_busy} of a working worker with work in hand) during "
         f"{ENTRIES} entries in {last_kill - started:.0f} s; {statuses.count(201)}/{ENTRIES} writes 201; "
         f"{red_flag_alerts()} alerts naming {len(raised)}/{ENTRIES} entries "
         f"(lost {ENTRIES - len(raised)}, max alerts per entry {max(raised.values(), default=0)}); "
