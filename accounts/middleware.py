@@ -2,6 +2,7 @@ import re
 from collections.abc import Callable
 
 from allauth.account import app_settings as account_settings
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from sigmd_portal.wrong_codes import slot_take
@@ -26,7 +27,10 @@ class SessionLifetimeMiddleware:
             token_session = session_store(token)
             if not session_expired(token_session) and token_session.modified:
                 token_session.save()
-        session_expired(request.session)  # SessionMiddleware saves or deletes it afterwards
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            # Only then: reading a session marks the response `Vary: Cookie`, and public pages
+            # (education) must stay cacheable for visitors without one.
+            session_expired(request.session)  # SessionMiddleware saves or deletes it afterwards
         return self.get_response(request)
 
 
