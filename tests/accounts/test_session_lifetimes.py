@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.test import Client
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from tests.conftest import PASSWORD
@@ -21,12 +22,13 @@ def token_for(user, secret: str | None = None) -> str:
     login = client.post(f"{APP}/auth/login", {"email": user.email, "password": PASSWORD}, format="json")
     token = login.json()["meta"]["session_token"]
     if secret:
-        login = client.post(
-            f"{APP}/auth/2fa/authenticate",
-            {"code": totp_code(secret)},
-            format="json",
-            HTTP_X_SESSION_TOKEN=token,
-        )
+        with time_machine.travel(timezone.now(), tick=False):  # make and check the code at one instant
+            login = client.post(
+                f"{APP}/auth/2fa/authenticate",
+                {"code": totp_code(secret)},
+                format="json",
+                HTTP_X_SESSION_TOKEN=token,
+            )
         token = login.json()["meta"]["session_token"]
     assert login.status_code == 200, login.json()
     return token
