@@ -19,6 +19,7 @@ from allauth.account.internal.flows.login import get_authentication_records, rec
 from allauth.account.internal.flows.reauthentication import reauthenticate_by_password
 from allauth.account.stages import LoginStage, LoginStageController
 from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa import signals as mfa_signals
 from allauth.mfa.adapter import get_adapter as get_mfa_adapter
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
@@ -97,6 +98,10 @@ def totp_activate(request: HttpRequest, *, secret: str) -> list[str]:
     codes = RecoveryCodes.activate(user)
     clear_totp_secret(request)
     record_authentication(request, user, "mfa", id=totp.instance.pk, type=Authenticator.Type.TOTP)
+    # As allauth's own views do: the user's other sessions and tokens end (accounts.signals).
+    mfa_signals.authenticator_added.send(
+        sender=Authenticator, request=request, user=user, authenticator=totp.instance
+    )
     return codes.get_unused_codes()
 
 
@@ -107,6 +112,11 @@ def totp_authenticator_add(user: User, *, secret: str) -> bool:
         return False
     TOTP.activate(user, secret)
     return True
+
+
+def recovery_codes_activate(user: User) -> list[str]:
+    """Give the user a fresh set of recovery codes (stored as an encrypted seed); the codes."""
+    return RecoveryCodes.activate(user).get_unused_codes()
 
 
 def new_totp_secret() -> str:

@@ -46,7 +46,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: list[str] = []  # type: ignore[misc]  # Django declares it as a class variable
 
     def __str__(self) -> str:
         return self.email
@@ -68,7 +68,9 @@ class CareTeam(models.Model):
     name = models.CharField(max_length=200, unique=True)
     escalation_delay_minutes = models.PositiveIntegerField(default=15)
     created_at = models.DateTimeField(auto_now_add=True)
-    members = models.ManyToManyField(User, through="CareTeamMember", related_name="care_teams")
+    members: models.ManyToManyField[User, CareTeamMember] = models.ManyToManyField(
+        User, through="CareTeamMember", related_name="care_teams"
+    )
 
     def __str__(self) -> str:
         return self.name

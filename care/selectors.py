@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -108,10 +109,19 @@ def digest_recipients(day: date) -> QuerySet[User]:
 
 
 def alerts_to_escalate(now: datetime) -> list[Alert]:
-    """Urgent alerts still open past their team's delay, not yet escalated, still linked."""
-    candidates = with_active_consent(
-        Alert.objects.filter(priority=Priority.URGENT, status=AlertStatus.OPEN, escalated_at__isnull=True)
-    ).select_related("team")
+    """Urgent alerts still open past their team's delay, not yet escalated, still linked — and whose
+    first notification was attempted: while one of the alert's own deliveries never was (its task
+    died with a worker), the delivery sweep re-sends it first, so escalation never comes first."""
+    first_untried = Delivery.objects.filter(
+        alert=OuterRef("pk"), kind=DeliveryKind.ALERT, status=DeliveryStatus.PENDING, attempts=0
+    )
+    candidates = (
+        with_active_consent(
+            Alert.objects.filter(priority=Priority.URGENT, status=AlertStatus.OPEN, escalated_at__isnull=True)
+        )
+        .filter(~Exists(first_untried))
+        .select_related("team")
+    )
     # Compared here, not in SQL: SQLite (the embedded setup) cannot multiply an interval.
     return [a for a in candidates if a.created_at <= now - timedelta(minutes=a.team.escalation_delay_minutes)]  # type: ignore[union-attr]
 
@@ -220,7 +230,7 @@ def active_teams(profile: Profile) -> list[CareTeam]:
     ]
 
 
-def team_in_force(user: User, profile: Profile) -> CareTeam | None:
+def team_in_force(user: User | AnonymousUser, profile: Profile) -> CareTeam | None:
     """Whose thresholds a screen shows: the clinician's own team linked to the profile; for a
     manager, the one linked team (none, or several: the defaults)."""
     teams = active_teams(profile)
@@ -318,8 +328,14 @@ def turned_adult_since(on: date, *, days: int) -> list[date]:
     ]
 
 
-def deliveries_stale(*, older_than: timedelta = timedelta(minutes=15)) -> list[int]:
-    """Pending deliveries whose task was lost (dispatch failed or retries ran out of broker)."""
-    cutoff = timezone.now() - older_than
-    rows = Delivery.objects.filter(status=DeliveryStatus.PENDING, created_at__lte=cutoff)
+def deliveries_stale(
+    *, older_than: timedelta, retrying_after: timedelta = timedelta(minutes=15)
+) -> list[int]:
+    """Pending deliveries whose task was lost: never attempted and older than `older_than` (the
+    dispatch failed, or the task died with its worker), or still pending long after a failed
+    attempt (its retry was lost). A delivery waiting out a short backoff is left to its retry."""
+    now = timezone.now()
+    rows = Delivery.objects.filter(status=DeliveryStatus.PENDING, created_at__lte=now - older_than).filter(
+        Q(attempts=0) | Q(created_at__lte=now - retrying_after)
+    )
     return list(rows.order_by("created_at").values_list("pk", flat=True)[:500])

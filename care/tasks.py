@@ -90,7 +90,7 @@ def send_routine_digests() -> int:
 
 @shared_task(name="care.tasks.sweep_pending_deliveries")
 def sweep_pending_deliveries() -> int:
-    pending = selectors.deliveries_stale()
+    pending = selectors.deliveries_stale(older_than=settings.SIGMD_DELIVERY_SWEEP_AGE)
     deliveries_dispatch(pending)
     return len(pending)
 

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.core.cache import cache
 from django.db import models
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -20,6 +19,9 @@ from rest_framework.response import Response
 
 from accounts.models import CareTeam
 from accounts.permissions import IsClinician
+from sigmd_portal import wrong_codes
+from sigmd_portal.client_ip import client_ip
+from sigmd_portal.throttles import InvitationCodeThrottle
 
 from . import services
 from .access import profiles_managed_by, profiles_visible_to
@@ -64,10 +66,6 @@ class Stale(exceptions.APIException):
 class ReadOnlyForYou(exceptions.PermissionDenied):
     default_detail = "Only the profile's managers can change it; care teams read it."
     default_code = "read_only"
-
-
-def client_ip(request: Request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
 
 
 def with_etag(response: Response, row: Any) -> Response:
@@ -190,7 +188,7 @@ class EntryView(ProfileScopedView):
     carries_guidance = False
 
     def entries(self, profile: Profile) -> models.QuerySet[Entry]:
-        return self.model.objects.filter(profile=profile)
+        return self.model._default_manager.filter(profile=profile)
 
     def render(self, entry: Entry, profile: Profile, code: int = status.HTTP_200_OK) -> Response:
         if self.carries_guidance:
@@ -299,11 +297,12 @@ class ProfileJoinView(GenericAPIView):
     """Become a manager of a profile with the code another manager gave you."""
 
     serializer_class = JoinWithCodeSerializer
+    throttle_classes = [*GenericAPIView.throttle_classes, InvitationCodeThrottle]
 
     def post(self, request: Request) -> Response:
         body = self.get_serializer(data=request.data)
         body.is_valid(raise_exception=True)
-        with wrong_codes_limited(request.user):
+        with wrong_codes_limited(request, "sharing"):
             profile, joined = services.manager_join(code=body.validated_data["code"], user=request.user)
         code = status.HTTP_201_CREATED if joined else status.HTTP_200_OK
         return with_etag(Response(ProfileSerializer(profile).data, status=code), profile)
@@ -338,32 +337,27 @@ class AccessLogView(ProfileScopedView):
 
 # --- consent: care links ---------------------------------------------------------------------
 
-FAILED_CODE_LIMIT = 10
-FAILED_CODE_WINDOW = 3600
-
-
-class TooManyCodes(exceptions.Throttled):
-    default_detail = "Too many wrong codes. Try again in an hour, or ask for a new code."
-
 
 @contextmanager
-def wrong_codes_limited(user: Any) -> Iterator[None]:
-    """Count wrong invitation codes per person and refuse after too many. Only failures count:
-    a family joining two teams is never slowed down."""
-    failures_key = f"invitation-code-failures:{user.pk}"
-    if cache.get(failures_key, 0) >= FAILED_CODE_LIMIT:
-        raise TooManyCodes(wait=FAILED_CODE_WINDOW)
+def wrong_codes_limited(request: Request, scope: str) -> Iterator[None]:
+    """Wrong codes are limited atomically per account, per address and in total (see
+    sigmd_portal/wrong_codes.py); only failures count, so a family joining two teams is never
+    slowed down."""
     try:
-        yield
+        with wrong_codes.wrong_codes_limited(request, scope=scope, wrong=services.InvalidInvitation):
+            yield
     except services.InvalidInvitation:
-        cache.add(failures_key, 0, FAILED_CODE_WINDOW)
-        cache.incr(failures_key)
         raise exceptions.ValidationError({"code": ["This code is not valid or has expired."]}) from None
 
 
 @extend_schema(tags=["care links"])
 class CareLinkListView(ProfileScopedView):
     serializer_class = CareLinkSerializer
+
+    def get_throttles(self):
+        # Entering an invitation code (POST) is throttled on top of the wrong-code limit.
+        extra = [InvitationCodeThrottle()] if self.request.method == "POST" else []
+        return [*super().get_throttles(), *extra]
 
     def get(self, request: Request, profile_id: str) -> Response:
         profile = self.profile(write=True)
@@ -376,7 +370,7 @@ class CareLinkListView(ProfileScopedView):
         profile = self.profile(write=True)
         body = JoinWithCodeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        with wrong_codes_limited(request.user):
+        with wrong_codes_limited(request, "invitation"):
             link, created = services.care_link_join(
                 profile=profile, code=body.validated_data["code"], user=request.user
             )

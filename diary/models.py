@@ -62,7 +62,7 @@ class Profile(Versioned):
     relationship = models.CharField(max_length=8, choices=Relationship.choices)
     # Optional: a number the care team may call about an urgent alert, if the family gives one.
     contact_phone = models.CharField(max_length=32, blank=True)
-    managers = models.ManyToManyField(
+    managers: models.ManyToManyField = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="ProfileManager", related_name="managed_profiles"
     )
     history = HistoricalRecords(excluded_fields=["updated_at"])

@@ -73,7 +73,7 @@ def profile_summary(profile: Profile, *, today: date, days: int = 365) -> dict[s
         )
         for label, prophylactic in (("treatment", False), ("prophylaxis", True))
     }
-    latest_labs = {}
+    latest_labs: dict[str, LabResult] = {}
     # One query: newest first, keep the first seen of each analyte.
     for lab in LabResult.objects.filter(profile=profile, analyte__in=SUMMARY_ANALYTES).order_by(
         "-collected_on", "-created_at"

@@ -154,11 +154,11 @@ def idempotent_create(
     """
     try:
         with transaction.atomic():
-            row = model.objects.create(**data, **extra)
+            row = model._default_manager.create(**data, **extra)
             after_insert(row)
             return row, True
     except IntegrityError:
-        stored = model.objects.filter(pk=data["id"]).first() if "id" in data else None
+        stored = model._default_manager.filter(pk=data["id"]).first() if "id" in data else None
         if stored is None:
             raise
     if not is_own(stored) or not same_content(stored, data):

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.headless",
     "allauth.mfa",
+    "django_permissions_policy",
     "simple_history",
     "csp",
     "sigmd_portal",
@@ -100,10 +101,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "sigmd_portal.middleware.CrossOriginResourcePolicyMiddleware",
     "sigmd_portal.middleware.HealthDataNoStoreMiddleware",
+    "sigmd_portal.json_limits.JSONLimitsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "accounts.middleware.SessionLifetimeMiddleware",
+    "accounts.middleware.CodeAttemptsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -157,7 +163,15 @@ AUTH_USER_MODEL = "accounts.User"
 REDIS_URL = env_url("REDIS_URL", None, schemes={"redis", "rediss"})
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # A Redis outage must not take requests down: the cache falls back to a per-process memory
+    # cache (rate limits hold per process) and short timeouts keep a dead Redis from stalling us.
+    CACHES = {
+        "default": {
+            "BACKEND": "sigmd_portal.cache.FailOpenRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
 else:
     # A real cache even when embedded: a dummy cache would switch rate limits off.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -198,6 +212,12 @@ if SIGMD_DIGEST_HOUR > 23:
 SIGMD_NIGHTLY_HOUR = env_int("SIGMD_NIGHTLY_HOUR", 2)
 if SIGMD_NIGHTLY_HOUR > 23:
     raise ImproperlyConfigured("SIGMD_NIGHTLY_HOUR must be an hour, 0 to 23")
+# A delivery whose task died with its worker (unacknowledged until the visibility timeout) is
+# re-sent by the sweep once it is this old; the row lock and status check prevent a second send.
+SIGMD_DELIVERY_SWEEP_AGE = timedelta(seconds=env_int("SIGMD_DELIVERY_SWEEP_AGE_SECONDS", 45, minimum=1))
+SIGMD_DELIVERY_SWEEP_INTERVAL = timedelta(
+    seconds=env_int("SIGMD_DELIVERY_SWEEP_INTERVAL_SECONDS", 15, minimum=1)
+)
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "record-worker-heartbeat": {
         "task": "sigmd_portal.tasks.record_worker_heartbeat",
@@ -209,7 +229,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
     "sweep-pending-deliveries": {
         "task": "care.tasks.sweep_pending_deliveries",
-        "schedule": timedelta(minutes=5),
+        "schedule": SIGMD_DELIVERY_SWEEP_INTERVAL,
     },
     "escalate-unacknowledged-alerts": {
         "task": "care.tasks.escalate_unacknowledged_alerts",
@@ -272,6 +292,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+MFA_ADAPTER = "accounts.adapter.MFAAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
@@ -295,6 +316,48 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "SIgMD Portal"
 LOGIN_URL = "/app/#/login"
 
+# TOTP secrets and recovery-code seeds are encrypted at rest with these Fernet keys
+# (comma-separated; the first encrypts, all decrypt, so a key is rotated by putting a new one
+# first and running `manage.py rotate_mfa_keys`). Generate one with
+# `python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`.
+SIGMD_MFA_KEYS = [k.strip() for k in env.str("SIGMD_MFA_KEYS", default="").split(",") if k.strip()]
+if not SIGMD_MFA_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured("SIGMD_MFA_KEYS is required when DJANGO_DEBUG=0")
+    SIGMD_MFA_KEYS = ["ZGV2LW9ubHktbWZhLWtleS1uZXZlci1pbi1wcm9kdWM="]  # embedded setup only
+try:
+    from cryptography.fernet import Fernet
+
+    for _key in SIGMD_MFA_KEYS:
+        Fernet(_key)
+except ValueError:
+    raise ImproperlyConfigured(
+        "SIGMD_MFA_KEYS must be Fernet keys (32 url-safe base64-encoded bytes), comma-separated"
+    ) from None
+
+# --- Sessions (browser cookie and X-Session-Token alike) --------------------------------------
+# Clinicians: signed out after 30 minutes without a request, and after 12 hours in any case.
+# Families: a sliding window, renewed by use.
+SIGMD_CLINICIAN_IDLE_SECONDS = env_int("SIGMD_CLINICIAN_IDLE_SECONDS", 1800, minimum=60)
+SIGMD_CLINICIAN_MAX_AGE_SECONDS = env_int("SIGMD_CLINICIAN_MAX_AGE_SECONDS", 43200, minimum=60)
+SIGMD_FAMILY_SESSION_DAYS = env_int("SIGMD_FAMILY_SESSION_DAYS", 30, minimum=1)
+SESSION_COOKIE_AGE = SIGMD_FAMILY_SESSION_DAYS * 86400
+
+# --- Client address and wrong-code limits -------------------------------------------------------
+# How many reverse proxies in front of gunicorn append to X-Forwarded-For (0: none, trust nothing).
+# One function reads it (sigmd_portal/client_ip.py); allauth asks it through the adapter.
+SIGMD_TRUSTED_PROXY_COUNT = env_int("SIGMD_TRUSTED_PROXY_COUNT", 0)
+# Wrong invitation or sharing codes allowed per hour: per account, per address, and across the
+# whole code space (so neither many accounts nor many addresses buy an attacker more guesses).
+SIGMD_WRONG_CODES_PER_ACCOUNT = env_int("SIGMD_WRONG_CODES_PER_ACCOUNT", 10, minimum=1)
+SIGMD_WRONG_CODES_PER_ADDRESS = env_int("SIGMD_WRONG_CODES_PER_ADDRESS", 20, minimum=1)
+SIGMD_WRONG_CODES_IN_TOTAL = env_int("SIGMD_WRONG_CODES_IN_TOTAL", 500, minimum=1)
+
+# --- Request bodies -------------------------------------------------------------------------
+# Every JSON body is bounded in size and in nesting depth; beyond either it is a 400.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("SIGMD_MAX_BODY_BYTES", 1_000_000, minimum=1024)
+SIGMD_MAX_JSON_DEPTH = 32
+
 # --- REST API -------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -303,12 +366,13 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["accounts.permissions.MaySeeHealthData"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["sigmd_portal.json_limits.BoundedJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "sigmd_portal.throttles.AnonRateThrottle",
+        "sigmd_portal.throttles.UserRateThrottle",
     ],
+    "NUM_PROXIES": SIGMD_TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("SIGMD_THROTTLE_ANON", default="120/min"),
         "user": env.str("SIGMD_THROTTLE_USER", default="600/min"),
@@ -374,6 +438,29 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Nothing here needs a sensor, a camera or a payment sheet; pages may not ask for them.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+SIGMD_CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

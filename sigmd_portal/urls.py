@@ -16,7 +16,7 @@ urlpatterns = [
     path("", TemplateView.as_view(template_name="landing.html"), name="landing"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
-    path("_allauth/", include("allauth.headless.urls")),
+    path("_allauth/", include("sigmd_portal.allauth_urls")),
     path("api/v1/", include(api_v1)),
     path("learn/", include("education.pages_urls")),
     path("clinic/", include("care.clinic_urls")),

@@ -97,9 +97,23 @@ def api() -> APIClient:
 
 
 def client_for(user) -> APIClient:
+    """An API client signed in as the user; a clinician's session has passed TOTP."""
     client = APIClient()
     client.force_authenticate(user)
+    if user.is_clinician:
+        pass_second_factor(client, user)
     return client
+
+
+def pass_second_factor(client, user) -> None:
+    """Mark the test client's session as one that passed the second factor, as signing in with
+    the authenticator code does (accounts.permissions.session_passed_mfa)."""
+    from accounts.permissions import session_record_mfa_passed
+
+    session = client.session
+    session_record_mfa_passed(session, user)
+    session.save()
+    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
 
 
 @pytest.fixture

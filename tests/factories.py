@@ -1,3 +1,5 @@
+from typing import Any
+
 import factory
 from allauth.account.models import EmailAddress
 
@@ -30,7 +32,7 @@ class CareTeamFactory(factory.django.DjangoModelFactory):
 
 
 def clinician_in(team: CareTeam, *, totp: bool = True, **kwargs) -> User:
-    user = UserFactory(role="clinician", **kwargs)
+    user: Any = UserFactory(role="clinician", **kwargs)
     CareTeamMember.objects.create(team=team, user=user)
     if totp:
         add_totp(user)

@@ -10,7 +10,7 @@ from django.core import mail
 
 from care.models import Alert
 from diary.models import AccessLogEntry, Infusion
-from tests.conftest import client_for
+from tests.conftest import client_for, pass_second_factor
 from tests.factories import CareTeamFactory, ProfileFactory, clinician_in
 
 from .immune_helpers import days_ago, post, results
@@ -181,6 +181,7 @@ def test_the_clinician_sees_the_reaction_on_the_alert_page(
     logged(client_for(owner), linked_child, body, django_capture_on_commit_callbacks)
     page = Client()
     page.force_login(clinician)
+    pass_second_factor(page, clinician)
     html = page.get(f"/clinic/alerts/{Alert.objects.get().pk}/").content.decode()
     assert "Privigen" in html and "HZ-5521" in html
     assert "Swelling of the face, lips or throat (red flag)" in html

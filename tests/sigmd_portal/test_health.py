@@ -3,6 +3,8 @@ from django.test import Client
 
 from sigmd_portal.celery import app as celery_app
 
+NOBODY_LISTENS = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+
 
 def test_healthz_answers_while_the_process_is_up():
     response = Client().get("/healthz")
@@ -16,30 +18,49 @@ def test_readyz_is_ok_when_database_and_broker_answer(settings):
     assert response.status_code == 200, response.json()
     assert response.json()["database"] == "ok"
     assert response.json()["broker"] == "ok"
+    assert response.json()["cache"] == "ok"
 
 
 @pytest.mark.django_db
-def test_readyz_is_503_naming_the_broker_when_it_is_unreachable(settings):
+def test_readyz_is_503_naming_the_broker_but_not_the_error(settings):
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    settings.CELERY_BROKER_URL = NOBODY_LISTENS
     response = Client().get("/readyz")
     assert response.status_code == 503
     body = response.json()
-    assert body["status"] == "unavailable"
+    assert body["status"] == "down"
     assert body["database"] == "ok"
-    assert "error" in body["broker"]
+    assert body["broker"] == "down"
+    assert "refused" not in response.content.decode().lower()
+
+
+@pytest.mark.django_db
+def test_readyz_says_the_cache_is_down_while_the_service_keeps_answering(settings):
+    settings.CACHES = {
+        "default": {"BACKEND": "sigmd_portal.cache.FailOpenRedisCache", "LOCATION": NOBODY_LISTENS}
+    }
+    response = Client().get("/readyz")
+    assert response.status_code == 200  # requests are served; limits count per process
+    assert response.json()["cache"] == "down"
+    assert response.json()["database"] == "ok"
 
 
 def test_readyz_is_503_naming_the_database_when_it_is_unreachable(settings, monkeypatch):
     from django.db import connection
 
     def refuse(*args, **kwargs):
-        raise OSError("connection refused")
+        raise OSError("connection refused by 10.0.0.7")
 
     monkeypatch.setattr(connection, "cursor", refuse)
     response = Client().get("/readyz")
     assert response.status_code == 503
-    assert "connection refused" in response.json()["database"]["error"]
+    assert response.json()["database"] == "down"
+    assert "10.0.0.7" not in response.content.decode()
+
+
+def test_readyz_answers_get_only():
+    assert Client().post("/readyz").status_code == 405
+    assert Client().delete("/healthz").status_code == 405
 
 
 def test_celery_is_configured_for_reliable_delivery():
