@@ -10,6 +10,7 @@ import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -20,6 +21,10 @@ from tests.factories import PASSWORD
 
 PHONE = {"width": 375, "height": 812}
 ARTIFACTS = settings.BASE_DIR / "test-artifacts"
+# GET /api/v1/vocabulary is built by the clinical engineer on another branch; until the merge the
+# browser gets this fixture (the shared contract's shape) instead.
+VOCABULARY = Path(__file__).with_name("vocabulary.json")
+VOCABULARY_URL = "**/api/v1/vocabulary"
 
 pytestmark = pytest.mark.browser
 
@@ -58,6 +63,7 @@ def browser(_browser_holder: dict, chromium_path: str, monkeypatch) -> Browser:
 def new_phone_page(browser: Browser, base_url: str, **options) -> Page:
     context = browser.new_context(viewport=PHONE, base_url=base_url, **options)
     page = context.new_page()
+    page.route(VOCABULARY_URL, lambda route: route.fulfill(path=str(VOCABULARY), content_type="application/json"))
     page.errors = []
     page.on("pageerror", lambda error: page.errors.append(str(error)))
     # A CSP violation (an inline script or style) shows up as a console error.

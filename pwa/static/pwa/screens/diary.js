@@ -1,0 +1,48 @@
+// The diary of the current profile: one-tap logging, the guidance for what was just saved,
+// and the timeline.
+
+import { loadEntries } from "../changes.js";
+import { profileSwitcher } from "../components/chrome.js";
+import { guidanceNotice } from "../components/guidance.js";
+import { timelineList } from "../components/timeline.js";
+import { h, link, screen } from "../dom.js";
+import { ENTRY_TYPES } from "../entries.js";
+import { selectProfile } from "../session.js";
+import { currentProfile, state, whoAndAge } from "../state.js";
+
+export async function diary(app) {
+  const profile = currentProfile();
+  await loadEntries(profile.id);
+  const loaded = state.entries.get(profile.id);
+  return screen(
+    profile.relationship === "self" ? "My diary" : `${profile.display_name}'s diary`,
+    h(
+      "p",
+      { class: "for-whom" },
+      link("#/profile", whoAndAge(profile)),
+      " · ",
+      link("#/profiles", "All profiles"),
+    ),
+    profileSwitcher((id) => selectProfile(id)),
+    guidanceNotice(app),
+    h(
+      "section",
+      { "aria-labelledby": "log-heading" },
+      h("h2", { id: "log-heading" }, "Log"),
+      h(
+        "ul",
+        { class: "log-actions" },
+        ENTRY_TYPES.map((t) => h("li", {}, link(`#/log/${t.kind}`, t.name, { class: "button" }))),
+      ),
+    ),
+    h(
+      "section",
+      { "aria-labelledby": "timeline-heading" },
+      h("h2", { id: "timeline-heading", tabindex: "-1" }, "Timeline"),
+      loaded?.failed && state.outbox.length
+        ? h("p", { class: "hint" }, "Offline: showing only the entries saved on this phone.")
+        : null,
+      timelineList(app),
+    ),
+  );
+}

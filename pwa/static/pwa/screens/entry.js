@@ -1,0 +1,133 @@
+// One entry: edit it or delete it (offline too, queued with If-Match); fix a change the server
+// refused; and, when another device changed it first (412), both versions side by side.
+
+import { currentEntry, loadEntries, resolveConflict, retryWith, sendSoon } from "../changes.js";
+import { confirmButton } from "../components/confirm.js";
+import { h, link, screen } from "../dom.js";
+import { describeEntry, typeOf } from "../entries.js";
+import { currentProfile, state, ui } from "../state.js";
+import { entryForm, FORMS, forWhom } from "./log.js";
+
+const notFound = () =>
+  screen(
+    "Entry not found",
+    h("p", {}, "It may have been deleted on another device. "),
+    h("p", {}, link("#/diary", "Back to the diary")),
+  );
+
+export async function editEntry(app, segment, entryId) {
+  const profile = currentProfile();
+  if (!FORMS[segment]) return notFound();
+  if (!state.entries.has(profile.id)) await loadEntries(profile.id);
+  const entry = currentEntry(profile.id, segment, entryId);
+  if (!entry) return notFound();
+  const name = typeOf(segment).name.toLowerCase();
+  const remove = confirmButton({
+    label: `Delete this ${name}`,
+    question: `Delete this ${name} from the diary? Your care team will no longer see it.`,
+    yes: "Yes, delete it",
+    onyes: async () => {
+      await app.saveChange({ segment, op: "delete", entryId, message: "Deleted." });
+      return null;
+    },
+  });
+  return screen(
+    `Edit ${describeEntry(segment, entry).title.split(":")[0].toLowerCase()}`,
+    forWhom(),
+    entryForm(segment, {
+      entry,
+      submit: "Save changes",
+      save: (payload) =>
+        app.saveChange({ segment, op: "update", entryId, payload, message: "Changes saved on this phone." }),
+    }),
+    h(
+      "section",
+      { "aria-labelledby": "delete-heading" },
+      h("h2", { id: "delete-heading" }, "Delete"),
+      remove,
+    ),
+    h("p", {}, link("#/diary", "Back to the diary")),
+  );
+}
+
+// A refused change, opened in its form with what the person wrote and why it was refused.
+export function fixChange(app, itemId) {
+  const item = state.outbox.find((i) => i.id === itemId);
+  if (!item || !FORMS[item.segment]) return notFound();
+  return screen(
+    "Fix and send again",
+    forWhom(),
+    h("p", { class: "warning" }, `The server refused this: ${item.error}`),
+    entryForm(item.segment, {
+      entry: item.payload,
+      submit: "Send again",
+      save: async (payload) => {
+        const fixed = await retryWith(itemId, payload);
+        ui.announce("Saved on this phone.");
+        await ui.navigate("#/diary");
+        await sendSoon(fixed);
+      },
+    }),
+    h("p", {}, link("#/diary", "Back to the diary")),
+  );
+}
+
+function versionCard(heading, segment, entry, profile) {
+  const d = describeEntry(segment, entry, profile.date_of_birth);
+  return h(
+    "section",
+    { class: "version", "aria-label": heading },
+    h("h2", {}, heading),
+    h("p", { class: "entry-title" }, d.title),
+    h("p", { class: "entry-meta" }, d.details.filter(Boolean).join(" · ") || "—"),
+    entry.notes ? h("p", {}, `Notes: ${entry.notes}`) : null,
+  );
+}
+
+export function conflict(app, itemId) {
+  const item = state.outbox.find((i) => i.id === itemId && i.state === "conflict");
+  if (!item) return notFound();
+  const profile = currentProfile();
+  const mine = { ...item.server, ...item.payload };
+  const choose = (keep) => async () => {
+    const again = await resolveConflict(itemId, keep);
+    ui.announce(keep === "theirs" ? "Kept the other version." : "Your version will be sent.");
+    await ui.navigate("#/diary");
+    if (again) await sendSoon(again);
+  };
+  return screen(
+    "Changed on another device",
+    h(
+      "p",
+      {},
+      "Someone changed this entry on another device before your change arrived. Choose the version to keep.",
+    ),
+    h(
+      "div",
+      { class: "versions" },
+      item.op === "delete"
+        ? h(
+            "section",
+            { class: "version", "aria-label": "Your change" },
+            h("h2", {}, "Your change"),
+            h("p", {}, "Delete the entry."),
+          )
+        : versionCard("Your version", item.segment, mine, profile),
+      versionCard("The other version", item.segment, item.server, profile),
+    ),
+    h(
+      "div",
+      { class: "actions" },
+      h(
+        "button",
+        { type: "button", class: "primary", onclick: choose("mine") },
+        item.op === "delete" ? "Delete it anyway" : "Keep my version",
+      ),
+      h(
+        "button",
+        { type: "button", class: "secondary", onclick: choose("theirs") },
+        "Keep the other version",
+      ),
+    ),
+  );
+}
