@@ -23,7 +23,9 @@ self.addEventListener("install", (event) => {
       .then((cache) => cache.addAll(SHELL.shell.map((url) => new Request(url, { cache: "reload" }))))
       .then(() => caches.open(PAGES_CACHE))
       .then((cache) =>
-        Promise.all(SHELL.pages.map((url) => cache.add(new Request(url, { cache: "reload" })).catch(() => null))),
+        Promise.all(
+          SHELL.pages.map((url) => cache.add(new Request(url, { cache: "reload" })).catch(() => null)),
+        ),
       )
       .then(() => self.skipWaiting()),
   );

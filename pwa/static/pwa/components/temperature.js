@@ -30,30 +30,39 @@ export function temperatureField({ name, label, celsius = null }) {
     ...LIMITS[unit],
     "data-unit": unit,
   });
+  const radios = {};
+  const setUnit = (u) => {
+    unit = u;
+    field.dataset.unit = u;
+    field.min = LIMITS[u].min;
+    field.max = LIMITS[u].max;
+    radios[u].checked = true;
+  };
+  // The two scales do not overlap for a body temperature: 37.5 can only be °C, 99.5 only °F.
+  field.addEventListener("input", () => {
+    const typed = Number(field.value);
+    if (field.value === "" || Number.isNaN(typed)) return;
+    if (unit === "F" && typed >= 30 && typed <= 45) setUnit("C");
+    else if (unit === "C" && typed >= 86 && typed <= 113) setUnit("F");
+  });
   const unitRadio = (u, text) => {
     const radioId = `${id}-${u}`;
-    return h(
-      "span",
-      { class: "unit-choice" },
-      h("input", {
-        type: "radio",
-        id: radioId,
-        name: `${name}_unit`,
-        value: u,
-        checked: u === unit,
-        onchange: () => {
-          // Convert what is typed, so switching the unit never changes the reading.
-          const typed = field.value === "" ? null : Number(field.value);
-          if (typed !== null && u !== unit)
-            field.value = (u === "F" ? toFahrenheit(typed) : toCelsius(typed)).toFixed(1);
-          unit = u;
-          field.dataset.unit = u;
-          field.min = LIMITS[u].min;
-          field.max = LIMITS[u].max;
-        },
-      }),
-      h("label", { for: radioId }, text),
-    );
+    radios[u] = h("input", {
+      type: "radio",
+      id: radioId,
+      name: `${name}_unit`,
+      value: u,
+      checked: u === unit,
+      onchange: () => {
+        // Convert what is typed, so switching the unit never changes the reading.
+        const typed = field.value === "" ? null : Number(field.value);
+        if (typed !== null && u !== unit) {
+          field.value = (u === "F" ? toFahrenheit(typed) : toCelsius(typed)).toFixed(1);
+        }
+        setUnit(u);
+      },
+    });
+    return h("span", { class: "unit-choice" }, radios[u], h("label", { for: radioId }, text));
   };
   return h(
     "div",
