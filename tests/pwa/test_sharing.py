@@ -115,7 +115,7 @@ def test_the_sharing_screens_meet_wcag_2_2_aa(browser, live_server, request, col
         if found := axe_violations(page):
             violations[name] = found
 
-    with screenshot_if_it_fails(page, request.node.name), page.context:
+    with page.context, screenshot_if_it_fails(page, request.node.name):
         sign_in(page, parent.email)
         expect(page.get_by_role("heading", name="Pia's diary")).to_be_visible()
         open_profile(page)
