@@ -63,7 +63,9 @@ def browser(_browser_holder: dict, chromium_path: str, monkeypatch) -> Browser:
 def new_phone_page(browser: Browser, base_url: str, **options) -> Page:
     context = browser.new_context(viewport=PHONE, base_url=base_url, **options)
     page = context.new_page()
-    page.route(VOCABULARY_URL, lambda route: route.fulfill(path=str(VOCABULARY), content_type="application/json"))
+    page.route(
+        VOCABULARY_URL, lambda route: route.fulfill(path=str(VOCABULARY), content_type="application/json")
+    )
     page.errors = []
     page.on("pageerror", lambda error: page.errors.append(str(error)))
     # A CSP violation (an inline script or style) shows up as a console error.

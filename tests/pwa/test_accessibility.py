@@ -10,7 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from care.models import Alert
-from diary.models import InfectionEpisode, Profile, LabResult, SymptomEntry, Treatment, Vaccination
+from diary.models import InfectionEpisode, LabResult, Profile, SymptomEntry, Treatment, Vaccination
 from tests.browser import AXE_SCRIPT, axe_violations
 from tests.conftest import require
 from tests.factories import CareTeamFactory, ProfileFactory, UserFactory, clinician_in, link_to_team

@@ -71,16 +71,17 @@ function openingProfile(remembered) {
 }
 
 export async function loadAccount() {
-  const [me, profiles] = await Promise.all([api.me(), api.profiles()]);
-  if (!me.ok || !profiles.ok)
-    throw new Error(`Could not load the account (${me.status}, ${profiles.status})`);
+  const me = await api.me();
+  if (!me.ok) throw new Error(`Could not load the account (${me.status})`);
   state.user = {
     id: me.data.id,
     email: me.data.email,
     role: me.data.role,
     display_name: me.data.display_name,
   };
-  if (state.user.role === "clinician") return;
+  if (state.user.role === "clinician") return; // sent to /clinic/: the diary is for families
+  const profiles = await api.profiles();
+  if (!profiles.ok) throw new Error(`Could not load the profiles (${profiles.status})`);
   state.profiles = profiles.data.map(pick);
   const saved = await outbox.device.get("account").catch(() => null);
   const mine = saved && saved.user && saved.user.id === state.user.id ? saved : null;
