@@ -14,12 +14,13 @@ export function confirmButton({ label, question, yes, onyes, oncancel = null }) 
           type: "button",
           class: "danger",
           onclick: async (event) => {
-            event.currentTarget.disabled = true;
+            const button = event.currentTarget;
+            button.disabled = true;
             try {
               const problem = await onyes();
               if (problem) message.replaceChildren(h("p", { role: "alert", class: "form-errors" }, problem));
             } finally {
-              event.currentTarget.disabled = false;
+              button.disabled = false;
             }
           },
         },

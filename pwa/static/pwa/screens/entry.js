@@ -8,6 +8,20 @@ import { describeEntry, typeOf } from "../entries.js";
 import { currentProfile, state, ui } from "../state.js";
 import { entryForm, FORMS, forWhom } from "./log.js";
 
+const same = (a, b) => {
+  if (typeof a === "string" && typeof b === "string" && a.includes("T") && b.includes("T")) {
+    const [x, y] = [new Date(a).getTime(), new Date(b).getTime()];
+    if (!Number.isNaN(x) && !Number.isNaN(y)) return x === y;
+  }
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+};
+
+// Only what the person changed goes in the PATCH: an edit never undoes, with the old value of
+// a field it did not touch, what another device wrote there.
+export function changedFields(before, after) {
+  return Object.fromEntries(Object.entries(after).filter(([name, value]) => !same(before[name], value)));
+}
+
 const notFound = () =>
   screen(
     "Entry not found",
@@ -37,8 +51,20 @@ export async function editEntry(app, segment, entryId) {
     entryForm(segment, {
       entry,
       submit: "Save changes",
-      save: (payload) =>
-        app.saveChange({ segment, op: "update", entryId, payload, message: "Changes saved on this phone." }),
+      save: async (payload) => {
+        const changes = changedFields(entry, payload);
+        if (!Object.keys(changes).length) {
+          app.announce("Nothing was changed.");
+          return app.navigate("#/diary");
+        }
+        return app.saveChange({
+          segment,
+          op: "update",
+          entryId,
+          payload: changes,
+          message: "Changes saved on this phone.",
+        });
+      },
     }),
     h(
       "section",
