@@ -8,12 +8,11 @@ import { currentProfile, whose } from "../state.js";
 
 const ACTIONS = {
   read: "Read",
-  view: "Read",
-  changed: "Changed",
+  create: "Added",
   update: "Changed",
-  write: "Changed",
-  exported: "Exported",
+  delete: "Deleted",
   export: "Exported",
+  exported: "Exported",
 };
 const OBJECTS = {
   profile: "the profile",
