@@ -46,9 +46,7 @@ export function updateTabs(path) {
   const badge = document.getElementById("alerts-badge");
   badge.hidden = !unseen;
   badge.textContent = unseen ? String(unseen) : "";
-  document.getElementById("alerts-badge-text").textContent = unseen
-    ? `, ${plural(unseen, "new", "new")}`
-    : "";
+  document.getElementById("alerts-badge-text").textContent = unseen ? `(${unseen} new)` : "";
 }
 
 export function profileSwitcher(onSelect) {
