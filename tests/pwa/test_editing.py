@@ -12,7 +12,7 @@ from playwright.sync_api import Page, Route, expect
 from diary.models import InfectionEpisode, Vaccination
 from tests.factories import ProfileFactory, UserFactory
 
-from .conftest import entry, sign_in
+from .conftest import entry, sign_in, wait_for_service_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,6 +46,7 @@ def test_an_entry_is_edited_online_then_offline(page: Page):
     episode.refresh_from_db()
     assert (episode.severity, episode.version) == ("moderate", 2)
 
+    wait_for_service_worker(page)
     page.context.set_offline(True)
     edit(page, "Ear infection")
     page.get_by_text("More details (optional)").click()
@@ -54,6 +55,10 @@ def test_an_entry_is_edited_online_then_offline(page: Page):
     expect(entry(page, "Ear infection").locator(".sync")).to_have_text("Change saved on this phone")
     episode.refresh_from_db()
     assert episode.notes == ""
+    # Reopened with no signal, the diary still shows the entry as changed, waiting to be sent.
+    page.reload()
+    expect(entry(page, "Ear infection")).to_contain_text("Moderate")
+    expect(entry(page, "Ear infection").locator(".sync")).to_have_text("Change saved on this phone")
 
     page.context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")

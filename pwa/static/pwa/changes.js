@@ -55,7 +55,7 @@ export function timelineRows(profileId) {
     const entry =
       item.op === "create"
         ? item.payload
-        : { ...(known ? known.entry : { id: item.entryId }), ...item.payload };
+        : { ...(known ? known.entry : item.base || { id: item.entryId }), ...item.payload };
     rows.set(item.entryId, { segment: item.segment, entry, item });
   }
   return [...rows.values()];
@@ -111,6 +111,7 @@ export async function queueChange({ profileId, segment, op, entryId, payload, en
     entryId,
     payload,
     ifMatch: op === "create" ? null : etagOf(entry),
+    base: op === "create" ? null : entry,
   });
   const [keep, drop] = outbox.coalesce(state.outbox, next);
   for (const id of drop) await outbox.remove(id);

@@ -53,7 +53,7 @@ export const device = {
 };
 
 // item: {id, entryId, userId, profileId, segment ("profile" for the profile itself),
-//        op: "create"|"update"|"delete", payload, ifMatch, createdAt,
+//        op: "create"|"update"|"delete", payload, ifMatch, base, createdAt,
 //        state: "pending"|"error"|"conflict", error, server (the other version, on a conflict)}
 export const put = (item) => run(OUTBOX, "readwrite", (store) => store.put(item));
 export const remove = (id) => run(OUTBOX, "readwrite", (store) => store.delete(id));
@@ -80,7 +80,16 @@ export async function clearAll() {
 }
 
 // A new change. A create's id is the entry's own id (the API takes client-made ids).
-export function change({ userId, profileId, segment, op, entryId = null, payload = {}, ifMatch = null }) {
+export function change({
+  userId,
+  profileId,
+  segment,
+  op,
+  entryId = null,
+  payload = {},
+  ifMatch = null,
+  base = null,
+}) {
   const id = op === "create" ? entryId || crypto.randomUUID() : crypto.randomUUID();
   return {
     id,
@@ -91,6 +100,7 @@ export function change({ userId, profileId, segment, op, entryId = null, payload
     op,
     payload: op === "create" ? { ...payload, id } : payload,
     ifMatch,
+    base, // the row as it was, so the timeline can show the change offline after a reload
     createdAt: new Date().toISOString(),
     state: "pending",
     error: "",

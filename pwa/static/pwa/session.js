@@ -43,7 +43,10 @@ export function countAlerts(alerts) {
 export async function refreshAlertCounts() {
   try {
     const result = await api.allAlerts();
-    if (result.ok) state.alertCounts = countAlerts(result.data);
+    if (result.ok) {
+      state.alertCounts = countAlerts(result.data);
+      await saveDevice();
+    }
   } catch (error) {
     if (!(error instanceof NetworkError)) throw error;
   }

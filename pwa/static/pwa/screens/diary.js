@@ -7,12 +7,16 @@ import { guidanceNotice } from "../components/guidance.js";
 import { timelineList } from "../components/timeline.js";
 import { h, link, screen } from "../dom.js";
 import { ENTRY_TYPES } from "../entries.js";
-import { selectProfile } from "../session.js";
-import { currentProfile, state, whoAndAge } from "../state.js";
+import { refreshAlertCounts, selectProfile } from "../session.js";
+import { currentProfile, state, ui, whoAndAge } from "../state.js";
 
 export async function diary(app) {
   const profile = currentProfile();
   await loadEntries(profile.id);
+  // New alerts since start-up show on the badges without blocking the screen.
+  refreshAlertCounts()
+    .then(() => ui.refreshChrome())
+    .catch((error) => console.warn("Alert counts:", error));
   const loaded = state.entries.get(profile.id);
   return screen(
     profile.relationship === "self" ? "My diary" : `${profile.display_name}'s diary`,
