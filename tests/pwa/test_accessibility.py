@@ -150,3 +150,62 @@ def test_every_screen_meets_wcag_2_2_aa(browser, live_server, request, color_sch
         expect(page.get_by_role("dialog")).to_be_visible()
         violations.update({"urgent screen": v} if (v := axe_violations(page)) else {})
         assert not violations, f"axe found WCAG 2.2 AA violations:\n{pformat(violations, width=110)}"
+
+
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+def test_the_repair_screens_meet_wcag_2_2_aa(browser, live_server, request, color_scheme):
+    """A change the server refused, one that met a newer version, and the alerts that name entries."""
+    require(AXE_SCRIPT.exists(), "run npm ci for axe-core")
+    user = a_diary_with_one_of_everything()
+    gus = Profile.objects.get(display_name="Gus")
+    ear = InfectionEpisode.objects.get(profile=gus, kind="otitis_media")
+    Alert.objects.filter(profile=gus).update(evidence=[{"type": "episode", "id": str(ear.pk)}])
+    page = new_phone_page(browser, live_server.url, bypass_csp=True, color_scheme=color_scheme)
+    violations: dict[str, list] = {}
+
+    def check(name: str) -> None:
+        if found := axe_violations(page):
+            violations[name] = found
+
+    with page.context, screenshot_if_it_fails(page, request.node.name):
+        page.route(
+            "**/api/v1/profiles/*/infections/*/",
+            lambda route: (
+                route.fulfill(status=412, json={"detail": "stale"})
+                if route.request.method == "PATCH"
+                else route.fallback()
+            ),
+        )
+        page.route(
+            "**/api/v1/profiles/*/vaccinations/",
+            lambda route: (
+                route.fulfill(status=400, json={"given_on": ["Not a date."]})
+                if route.request.method == "POST"
+                else route.fallback()
+            ),
+        )
+        sign_in(page, user.email)
+        expect(page.get_by_role("heading", name="Gus's diary")).to_be_visible()
+        page.goto("/app/#/alerts")
+        expect(page.locator(".alerts > li a")).to_have_count(1)
+        check("/alerts (with the entries that raised them)")
+
+        page.goto(f"/app/#/entry/infections/{ear.pk}")
+        page.get_by_label("Moderate", exact=True).check()
+        page.get_by_role("button", name="Save changes").click()
+        page.locator(".timeline li").filter(has_text="Compare and choose").get_by_role("link").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Changed on another device")
+        check("/conflict")
+
+        page.goto("/app/#/log/vaccination")
+        page.get_by_role("button", name="Save vaccination").click()
+        check("/diary (a refused change)")
+        page.locator(".timeline li").filter(has_text="Vaccination").get_by_role(
+            "link", name="Fix and send again"
+        ).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Fix and send again")
+        check("/fix")
+        page.goto("/app/#/goodbye")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Your account is deleted")
+        check("/goodbye")
+    assert not violations, f"axe found WCAG 2.2 AA violations:\n{pformat(violations, width=110)}"
