@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 
 from care.models import Alert
 from diary.models import SymptomEntry
-from tests.factories import CareTeamFactory, ProfileFactory, UserFactory, clinician_in
+from tests.factories import PASSWORD, CareTeamFactory, ProfileFactory, UserFactory, clinician_in
 
 from .conftest import ARTIFACTS, entry, sign_in
 
@@ -171,6 +171,21 @@ def test_a_clinician_who_opens_the_app_is_sent_to_the_clinic(page: Page):
     # Signed in already, /app/ itself answers with the clinic.
     page.goto("/app/")
     page.wait_for_url(re.compile(r"/clinic/"))
+
+
+def test_a_clinician_sent_to_sign_in_by_the_clinic_returns_to_the_clinic_page(page: Page):
+    clinician = clinician_in(CareTeamFactory(), totp=False)
+    page.goto("/app/?next=/clinic/team/")
+    page.get_by_label("E-mail address").fill(clinician.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(re.compile(r"/clinic/team/$"))
+    page.context.clear_cookies()
+    page.goto("/app/?next=https://evil.example/")
+    page.get_by_label("E-mail address").fill(clinician.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(re.compile(r"^http://localhost:\d+/clinic/"))
 
 
 def test_at_200_percent_text_the_chrome_leaves_three_quarters_for_content(page: Page):

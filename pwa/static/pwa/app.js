@@ -146,7 +146,9 @@ function refreshNotice() {
 // The app is for families: a clinician is sent to the clinic's pages.
 function isClinician() {
   if (state.user && state.user.role === "clinician") {
-    location.replace("/clinic/");
+    // Back where the clinic sent them to sign in, if it did; never anywhere outside /clinic/.
+    const next = new URLSearchParams(location.search).get("next") || "";
+    location.replace(/^\/clinic\/[\w\-/]*$/.test(next) ? next : "/clinic/");
     return true;
   }
   return false;
