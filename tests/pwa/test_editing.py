@@ -4,6 +4,7 @@ versions, "mark as better", and a change the server refuses for good."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -150,6 +151,10 @@ def test_an_entry_refused_for_good_leaves_the_outbox_with_a_message(page: Page):
     expect(page.locator("#current-profile")).to_be_visible()
     expect(page.get_by_role("navigation", name="Diary sections")).to_be_visible()
 
+    # The profile picker says something waits for this child.
+    page.goto("/app/#/profiles")
+    expect(page.get_by_role("button", name=re.compile("^Open Jay's diary"))).to_contain_text("1 unsent")
+    page.goto("/app/#/diary")
     # It can be fixed and sent again, or discarded.
     entry(page, "Vaccination").get_by_role("link", name="Fix and send again").click()
     expect(page.get_by_role("heading", name="Fix and send again")).to_be_focused()

@@ -209,10 +209,19 @@ def test_at_200_percent_text_the_chrome_leaves_three_quarters_for_content(page: 
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "diary-at-200-percent-text.png"))
     assert covered <= 0.25 * height, f"fixed chrome covers {covered} of {height} px"
-    # The tab labels sit side by side without overlapping, each readable whole.
+    # Every tab is on screen, none overlaps another, and no label or log button is cut.
     boxes = [page.locator("#tabs a").nth(i).bounding_box() for i in range(5)]
-    for left, right in itertools.pairwise(boxes):
-        assert left and right and left["x"] + left["width"] <= right["x"] + 0.5
+    for box in boxes:
+        assert (
+            box
+            and box["x"] >= 0
+            and box["x"] + box["width"] <= 375.5
+            and box["y"] + box["height"] <= height + 0.5
+        )
+    for a, b in itertools.combinations(boxes, 2):
+        apart = a["x"] + a["width"] <= b["x"] + 0.5 or b["x"] + b["width"] <= a["x"] + 0.5
+        apart = apart or a["y"] + a["height"] <= b["y"] + 0.5 or b["y"] + b["height"] <= a["y"] + 0.5
+        assert apart, f"tabs overlap: {a} {b}"
     assert page.evaluate(
-        "[...document.querySelectorAll('#tabs a')].every((a) => a.scrollWidth <= a.clientWidth)"
+        "[...document.querySelectorAll('#tabs a, .log-actions a')].every((a) => a.scrollWidth <= a.clientWidth)"
     )
