@@ -69,3 +69,31 @@ def test_the_sharing_code_can_be_copied_for_the_other_parent(page: Page):
     page.get_by_role("button", name="Copy the code").click()
     expect(page.get_by_text("Code copied.")).to_be_visible()
     assert page.evaluate("navigator.clipboard.readText()") == code
+
+
+def test_a_profile_edit_that_meets_a_newer_version_offers_both(page: Page):
+    user = UserFactory(role="caregiver")
+    yara = ProfileFactory(display_name="Yara", managed_by=[user])
+    sign_in(page, user.email)
+    expect(page.get_by_role("heading", name="Yara's diary")).to_be_visible()
+    page.context.set_offline(True)
+    page.goto(f"/app/#/profile/{yara.pk}/edit")
+    page.get_by_label("Name").fill("Yari")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_text("A change is saved on this phone, waiting to be sent.")).to_be_visible()
+    # Meanwhile the other parent renamed her.
+    yara.display_name = "Yara Sofia"
+    yara.version += 1
+    yara.save()
+
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.goto("/app/#/profile")
+    expect(page.locator(".warning")).to_contain_text("changed on another device")
+    page.get_by_role("link", name="Compare and choose").click()
+    expect(page.get_by_role("region", name="Your version")).to_contain_text("Yari")
+    expect(page.get_by_role("region", name="The other version")).to_contain_text("Yara Sofia")
+    page.get_by_role("button", name="Keep the other version").click()
+    expect(page.get_by_role("heading", name="Yara Sofia's profile")).to_be_visible()
+    yara.refresh_from_db()
+    assert (yara.display_name, yara.version) == ("Yara Sofia", 2)

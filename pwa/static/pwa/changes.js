@@ -87,6 +87,8 @@ function onResult(item, outcome, data) {
   }
   ui.refreshTimeline();
   ui.refreshChrome();
+  // The profile screen says how its own change fared.
+  if (item.segment === "profile" && location.hash === "#/profile") ui.rerender();
 }
 
 export async function syncNow() {

@@ -3,9 +3,11 @@
 
 import { currentEntry, loadEntries, resolveConflict, retryWith, sendSoon } from "../changes.js";
 import { confirmButton } from "../components/confirm.js";
+import { formatDate } from "../dates.js";
 import { h, link, screen } from "../dom.js";
 import { describeEntry, typeOf } from "../entries.js";
 import { currentProfile, state, ui } from "../state.js";
+import { label } from "../vocabulary.js";
 import { entryForm, FORMS, forWhom } from "./log.js";
 
 const same = (a, b) => {
@@ -98,8 +100,17 @@ export function fixChange(app, itemId) {
   );
 }
 
+// A profile reads as its name, date of birth and sex; an entry as it does in the timeline.
+function describe(segment, row, profile) {
+  if (segment !== "profile") return describeEntry(segment, row, profile.date_of_birth);
+  return {
+    title: row.display_name,
+    details: [row.date_of_birth && `born ${formatDate(row.date_of_birth)}`, row.sex && label("sex", row.sex)],
+  };
+}
+
 function versionCard(heading, segment, entry, profile) {
-  const d = describeEntry(segment, entry, profile.date_of_birth);
+  const d = describe(segment, entry, profile);
   return h(
     "section",
     { class: "version", "aria-label": heading },
@@ -118,7 +129,7 @@ export function conflict(app, itemId) {
   const choose = (keep) => async () => {
     const again = await resolveConflict(itemId, keep);
     ui.announce(keep === "theirs" ? "Kept the other version." : "Your version will be sent.");
-    await ui.navigate("#/diary");
+    await ui.navigate(item.segment === "profile" ? "#/profile" : "#/diary");
     if (again) await sendSoon(again);
   };
   return screen(
@@ -126,7 +137,7 @@ export function conflict(app, itemId) {
     h(
       "p",
       {},
-      "Someone changed this entry on another device before your change arrived. Choose the version to keep.",
+      `Someone changed this ${item.segment === "profile" ? "profile" : "entry"} on another device before your change arrived. Choose the version to keep.`,
     ),
     h(
       "div",

@@ -8,7 +8,7 @@ import { shareSection } from "../components/share-parent.js";
 import { ageText, formatDate, today } from "../dates.js";
 import { download } from "../downloads.js";
 import { h, link, screen } from "../dom.js";
-import { profileGone } from "../session.js";
+import { profileChanged, profileGone } from "../session.js";
 import { requestBackgroundSync } from "../outbox.js";
 import { currentProfile, profileName, state, ui, whose } from "../state.js";
 import { label } from "../vocabulary.js";
@@ -39,6 +39,48 @@ function pdfButton(profile) {
     "Download PDF",
   );
   return [h("div", { class: "actions" }, button), said];
+}
+
+// An edit of the profile that waits on this phone, or that the server refused or met a newer
+// version of: said here, with what can be done about it.
+function waitingChange(profile) {
+  const item = state.outbox.find((i) => i.segment === "profile" && i.entryId === profile.id);
+  if (!item) return null;
+  if (item.state === "pending")
+    return h("p", { class: "hint" }, "A change is saved on this phone, waiting to be sent.");
+  return h(
+    "div",
+    { class: "warning" },
+    h(
+      "p",
+      {},
+      item.state === "conflict"
+        ? "Your change was not sent: the profile was changed on another device."
+        : `Your change was not sent: ${item.error}`,
+    ),
+    h(
+      "div",
+      { class: "entry-actions" },
+      item.state === "conflict"
+        ? link(`#/conflict/${item.id}`, "Compare and choose", { class: "button" })
+        : null,
+      h(
+        "button",
+        {
+          type: "button",
+          class: "secondary",
+          onclick: async () => {
+            await discard(item.id);
+            // Back to what the server holds, which the discarded change had replaced on this phone.
+            const fresh = await api.profile(profile.id).catch(() => null);
+            if (fresh && fresh.ok) await profileChanged(fresh.data);
+            await ui.rerender();
+          },
+        },
+        "Discard this change",
+      ),
+    ),
+  );
 }
 
 export async function profileScreen() {
@@ -76,6 +118,7 @@ export async function profileScreen() {
   });
   return screen(
     profile.relationship === "self" ? "My profile" : `${profile.display_name}'s profile`,
+    waitingChange(profile),
     h(
       "dl",
       { class: "facts" },
