@@ -32,6 +32,9 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/mypy .
+	npm run --silent lint
+	npm run --silent format:check
 
 format: install
 	$(VENV)/bin/ruff check --fix .

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_safe
@@ -20,29 +20,30 @@ from django.views.decorators.http import require_safe
 CLIENT_DIR = Path(__file__).resolve().parent / "static" / "pwa"
 SHELL_TEMPLATE = Path(__file__).resolve().parent / "templates" / "pwa" / "app.html"
 
-# The app shell: what the service worker precaches so /app/ opens with no connection.
+# The app shell: what the service worker precaches so /app/ opens with no connection — every
+# file of the client (its modules, screens and components), except the worker itself.
 # Unhashed URLs on purpose: the modules import each other by relative name, and the worker's
 # version (a hash of these files) is what tells phones to fetch a new copy.
-SHELL_FILES = [
-    "pwa/app.css",
-    "pwa/app.js",
-    "pwa/api.js",
-    "pwa/dom.js",
-    "pwa/entries.js",
-    "pwa/outbox.js",
-    "pwa/views.js",
-    "pwa/chart.js",
-    "pwa/sharing.js",
-    "pwa/icons/icon-192.png",
-    "pwa/icons/icon-512.png",
-    "pwa/icons/icon-maskable-512.png",
-]
+SHELL_SUFFIXES = {".js", ".css", ".png"}
+
+
+def shell_files() -> list[str]:
+    return sorted(
+        f"pwa/{path.relative_to(CLIENT_DIR).as_posix()}"
+        for path in CLIENT_DIR.rglob("*")
+        if path.suffix in SHELL_SUFFIXES and path.name != "sw.js"
+    )
+
+
+# Pages kept with the shell but fetched one by one, so a page missing from this server never
+# stops the worker installing: the urgent-care article opens with no signal from the first day.
+URGENT_CARE_PAGE = "/learn/when-to-seek-urgent-care/"
 THEME_COLOR = "#0b4f6c"
 BACKGROUND_COLOR = "#ffffff"
 
 
 def shell_urls() -> list[str]:
-    return ["/app/", "/manifest.webmanifest", *(unhashed_static(name) for name in SHELL_FILES)]
+    return ["/app/", "/manifest.webmanifest", *(unhashed_static(name) for name in shell_files())]
 
 
 def unhashed_static(name: str) -> str:
@@ -56,7 +57,7 @@ def shell_version() -> str:
     for path in [
         SHELL_TEMPLATE,
         CLIENT_DIR / "sw.js",
-        *(CLIENT_DIR / n.removeprefix("pwa/") for n in SHELL_FILES),
+        *(CLIENT_DIR / n.removeprefix("pwa/") for n in shell_files()),
     ]:
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
@@ -65,6 +66,9 @@ def shell_version() -> str:
 @require_safe
 @ensure_csrf_cookie  # the client reads the csrftoken cookie for its X-CSRFToken header
 def app_shell(request: HttpRequest) -> HttpResponse:
+    # The diary is for families; a clinician's place is the clinic's pages.
+    if request.user.is_authenticated and request.user.is_clinician:
+        return redirect("/clinic/")
     response = render(request, "pwa/app.html", {"theme_color": THEME_COLOR})
     patch_cache_control(response, no_cache=True)
     return response
@@ -104,7 +108,7 @@ def manifest(request: HttpRequest) -> HttpResponse:
 @require_safe
 def service_worker(request: HttpRequest) -> HttpResponse:
     """sw.js from the site root, so its scope can be the whole site (the /learn/ pages too)."""
-    config = {"version": shell_version(), "shell": shell_urls()}
+    config = {"version": shell_version(), "shell": shell_urls(), "pages": [URGENT_CARE_PAGE]}
     source = (CLIENT_DIR / "sw.js").read_text(encoding="utf-8")
     body = f"const SHELL = {json.dumps(config)};\n{source}"
     response = HttpResponse(body, content_type="application/javascript; charset=utf-8")

@@ -9,6 +9,7 @@ chosen so that no month length makes a case ambiguous).
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import NamedTuple
 
 
@@ -65,3 +66,28 @@ CASES: tuple[Case, ...] = (
     Case("a cold", 3000, "infections", None, ("upper_respiratory", "mild"), 1, "routine"),
     Case("cough and runny nose", 3000, "symptoms", 37.2, ("cough", "runny_nose"), 1, "routine"),
 )
+
+
+def entry_for(case: Case, now: datetime) -> dict:
+    """The case as a client would send it: the entry's fields and the profile's date of birth."""
+    read_at = now - timedelta(hours=case.hours_ago)
+    dob = read_at.date() - timedelta(days=case.age_days)
+    if case.segment == "symptoms":
+        entry: dict = {
+            "symptoms": list(case.codes),
+            "temperature_c": case.temperature_c,
+            "recorded_at": read_at.isoformat(),
+        }
+    else:
+        kind, severity = case.codes
+        entry = {
+            "kind": kind,
+            "severity": severity,
+            "onset": read_at.date().isoformat(),
+            "resolved_on": None,
+            "max_temperature_c": case.temperature_c,
+            "hospitalized": False,
+            "icu": False,
+            "iv_antibiotics": False,
+        }
+    return {"segment": case.segment, "dob": dob.isoformat(), "entry": entry}

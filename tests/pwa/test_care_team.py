@@ -51,9 +51,9 @@ def test_a_family_sees_when_the_care_team_saw_an_alert(page: Page):
     sign_in(page, user.email)
     page.get_by_role("navigation", name="Diary sections").get_by_role("link", name="Alerts").click()
     expect(page.get_by_role("heading", name="Alerts")).to_be_focused()
-    seen = page.locator(".alerts li").filter(has_text="ear infections")
-    expect(seen).to_contain_text(re.compile(r"Your care team saw this at 10:42\s?AM \(Dr Jones\)\."))
-    waiting = page.locator(".alerts li").filter(has_text="sinus infections")
+    seen = page.locator(".alerts li").filter(has_text="4 ear infections")
+    expect(seen).to_contain_text(re.compile(r"Your care team saw this today at 10:42\s?AM \(Dr Jones\)\."))
+    waiting = page.locator(".alerts li").filter(has_text="2 sinus infections")
     expect(waiting).to_contain_text("Sent to your care team. Not seen yet.")
 
 

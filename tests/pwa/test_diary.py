@@ -74,7 +74,8 @@ def test_entries_logged_offline_are_kept_then_sent_exactly_once(page: Page):
     log_infection(page, "otitis_media", "Mild")
     page.get_by_role("link", name="Symptoms", exact=True).click()
     page.get_by_label("Cough").check()
-    page.get_by_label("Temperature in °C").fill("38.4")
+    page.get_by_label("Temperature (if measured)").fill("38.4")
+    page.get_by_label("How unwell").select_option("3")
     page.get_by_role("button", name="Save symptoms").click()
 
     infection, symptoms = entry(page, "Ear infection"), entry(page, "Symptoms: Cough")
@@ -88,7 +89,7 @@ def test_entries_logged_offline_are_kept_then_sent_exactly_once(page: Page):
     page.evaluate("window.dispatchEvent(new Event('online'))")
     expect(infection.locator(".sync")).to_have_text("Sent")
     expect(symptoms.locator(".sync")).to_have_text("Sent")
-    expect(page.get_by_role("status")).to_have_text(re.compile(r"(2 entries sent|Sent)\.$"))
+    expect(page.get_by_role("status")).to_have_text(re.compile(r"(2 changes sent|Sent)\.$"))
 
     assert list(InfectionEpisode.objects.filter(profile=ben).values_list("id", flat=True)) == [_uuid(ids[0])]
     assert list(SymptomEntry.objects.filter(profile=ben).values_list("id", flat=True)) == [_uuid(ids[1])]
@@ -114,10 +115,14 @@ def test_a_red_flag_symptom_shows_the_urgent_screen_with_a_call_button(page: Pag
     page.get_by_role("link", name="Symptoms", exact=True).click()
 
     # Red flags come first on the screen, before any other symptom.
+    from diary.clinical import RED_FLAG_SYMPTOMS
+
     boxes = page.locator("input[type=checkbox]")
-    assert boxes.first.get_attribute("value") == "difficulty_breathing"
+    first = [boxes.nth(i).get_attribute("value") for i in range(len(RED_FLAG_SYMPTOMS))]
+    assert set(first) == RED_FLAG_SYMPTOMS
     page.get_by_label("Stiff neck").check()
     page.get_by_label("Fever").check()
+    page.get_by_label("How unwell").select_option("8")
     page.get_by_role("button", name="Save symptoms").click()
 
     dialog = page.get_by_role("dialog", name="Get urgent help now")
@@ -125,7 +130,7 @@ def test_a_red_flag_symptom_shows_the_urgent_screen_with_a_call_button(page: Pag
     call = dialog.get_by_role("link", name=re.compile(r"^Call (999|112|911)$")).first
     expect(call).to_have_attribute("href", re.compile(r"^tel:(999|112|911)$"))
     expect(call).to_be_focused()
-    expect(dialog).to_contain_text("Seek urgent care now")
+    expect(dialog).to_contain_text("Call the emergency number")
     # Full screen: the panel covers the phone's whole viewport.
     box = dialog.bounding_box()
     assert box and box["width"] >= 375 and box["height"] >= 812
@@ -166,8 +171,8 @@ def test_logging_out_deletes_what_the_phone_kept(page: Page):
     expect(entry(page, "Vaccination").locator(".sync")).to_have_text("Saved on this phone")
     # ... and logging out says it will go, then deletes it with everything else.
     page.get_by_role("link", name="Account").click()
-    expect(page.get_by_text("1 entry has not been sent yet.")).to_be_visible()
-    page.get_by_role("button", name="Log out and delete 1 unsent entry").click()
+    expect(page.get_by_text("1 change has not been sent yet.")).to_be_visible()
+    page.get_by_role("button", name="Log out and delete 1 unsent change").click()
     expect(page.get_by_role("heading", name="Log in", exact=True)).to_be_visible()
     assert page.evaluate("indexedDB.databases().then(dbs => dbs.map(d => d.name))") == []
     page.goto("/app/#/diary")
@@ -188,8 +193,7 @@ def test_an_infection_can_be_logged_with_the_keyboard_alone(page: Page):
     sign_in(page, user.email)
     expect(page.get_by_role("heading", name="My diary")).to_be_focused()
 
-    page.keyboard.press("Tab")
-    expect(page.get_by_role("link", name="Infection", exact=True)).to_be_focused()
+    tab_to(page, page.get_by_role("link", name="Infection", exact=True))  # past whose diary it is
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Log an infection")).to_be_focused()
     page.keyboard.press("Tab")

@@ -69,7 +69,12 @@ def test_the_diary_opens_offline_and_health_data_is_never_cached(page: Page):
         }"""
     )
     assert "/app/" in cached and "/static/pwa/app.js" in cached
-    assert not [url for url in cached if url.startswith(("/api/", "/_allauth/"))]
+    # The public clinical vocabulary is kept (labels and the offline urgency check need it);
+    # no other answer of the API or of allauth ever is.
+    assert "/api/v1/vocabulary" in cached
+    assert not [
+        url for url in cached if url.startswith(("/api/", "/_allauth/")) and url != "/api/v1/vocabulary"
+    ]
 
 
 def test_chromium_finds_the_app_installable(page: Page):

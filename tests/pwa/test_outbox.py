@@ -88,7 +88,7 @@ def test_a_server_error_is_retried_and_a_conflict_is_shown_not_retried(page: Pag
     page.wait_for_timeout(300)
     assert len(posts) == 2 and posts[0] == posts[1]  # the same client-made id both times
 
-    row.get_by_role("button", name="Discard this entry").click()
+    row.get_by_role("button", name="Discard this change").click()
     expect(page.get_by_text("Nothing logged yet.")).to_be_visible()
     expect(page.get_by_role("heading", name="Timeline")).to_be_focused()
     assert not Vaccination.objects.exists()

@@ -20,8 +20,9 @@ from .conftest import entry, new_phone_page, screenshot_if_it_fails, sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def open_care_team(page: Page) -> None:
-    page.get_by_role("navigation", name="Diary sections").get_by_role("link", name="Care team").click()
+def open_profile(page: Page) -> None:
+    """The profile screen, from the name in the header: where a diary is shared."""
+    page.locator("#current-profile").click()
     expect(page.get_by_role("heading", name="Share with another parent")).to_be_visible()
 
 
@@ -45,7 +46,7 @@ def test_the_other_parent_joins_with_a_code_made_in_the_app(page: Page, browser,
 
     sign_in(page, parent_a.email)
     expect(page.get_by_role("heading", name="Noa's diary")).to_be_visible()
-    open_care_team(page)
+    open_profile(page)
     section = page.get_by_role("region", name="Share with another parent")
     expect(section).to_contain_text("full access to Noa's diary")
     expect(section.locator(".managers li")).to_have_count(1)
@@ -63,7 +64,7 @@ def test_the_other_parent_joins_with_a_code_made_in_the_app(page: Page, browser,
         expect(other.get_by_role("heading", name="Who is this diary for?")).to_be_visible()
         other.get_by_role("button", name="Continue").click()
         expect(other.get_by_role("heading", name="Add a profile")).to_be_visible()
-        other.get_by_role("link", name="Join a diary with a code").click()
+        other.get_by_role("link", name="I have a code").click()
         expect(other.get_by_role("heading", name="Join a diary with a code")).to_be_focused()
 
         other.get_by_label("Sharing code").fill("WRONG234")
@@ -91,7 +92,7 @@ def test_sharing_needs_a_connection_and_says_so(page: Page):
     sign_in(page, parent.email)
     expect(page.get_by_role("heading", name="Oli's diary")).to_be_visible()
     page.context.set_offline(True)
-    page.get_by_role("navigation", name="Diary sections").get_by_role("link", name="Care team").click()
+    page.locator("#current-profile").click()
     expect(page.get_by_text("The list of parents needs a connection.")).to_be_visible()
     page.get_by_role("button", name="Make a sharing code").click()
     expect(page.get_by_role("alert")).to_have_text(
@@ -114,16 +115,16 @@ def test_the_sharing_screens_meet_wcag_2_2_aa(browser, live_server, request, col
         if found := axe_violations(page):
             violations[name] = found
 
-    with screenshot_if_it_fails(page, request.node.name), page.context:
+    with page.context, screenshot_if_it_fails(page, request.node.name):
         sign_in(page, parent.email)
         expect(page.get_by_role("heading", name="Pia's diary")).to_be_visible()
-        open_care_team(page)
+        open_profile(page)
         make_code(page)
         check("/care (with a sharing code)")
         page.goto("/app/#/profiles")
         expect(page.get_by_role("heading", level=1)).to_have_text("Profiles")
         check("/profiles")
-        page.get_by_role("link", name="Join a diary with a code").click()
+        page.get_by_role("link", name="I have a code").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Join a diary with a code")
         check("/profiles/join")
         page.get_by_label("Sharing code").fill("WRONG234")

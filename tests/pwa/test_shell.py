@@ -44,6 +44,8 @@ def test_the_manifest_makes_the_app_installable(client):
 
 
 def test_the_service_worker_is_served_from_the_root_with_scope_slash(client):
+    from pwa import views
+
     response = client.get("/sw.js")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/javascript")
@@ -58,6 +60,16 @@ def test_the_service_worker_is_served_from_the_root_with_scope_slash(client):
         if url.startswith("/static/"):
             assert finders.find(url.removeprefix("/static/")), url
     assert '"/api/"' in body and '"/_allauth/"' in body  # the prefixes it never caches
+    # Every module of the client is kept, screens and components included, and the urgent-care
+    # article with them.
+    client_files = {
+        f"/static/pwa/{p.relative_to(views.CLIENT_DIR).as_posix()}"
+        for p in views.CLIENT_DIR.rglob("*.js")
+        if p.name != "sw.js"
+    }
+    assert client_files <= set(config["shell"])
+    assert {"/static/pwa/screens/diary.js", "/static/pwa/components/timeline.js"} <= client_files
+    assert config["pages"] == ["/learn/when-to-seek-urgent-care/"]
 
 
 def test_the_worker_version_changes_with_the_shell(tmp_path, monkeypatch):
@@ -86,3 +98,13 @@ def test_the_app_shell_sets_the_csrf_cookie_and_loads_only_its_own_files(client)
     assert "<script>" not in html and "https://" not in html
     csp = response["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+
+
+def test_a_signed_in_clinician_is_sent_from_the_app_to_the_clinic(client):
+    from tests.factories import CareTeamFactory, UserFactory, clinician_in
+
+    client.force_login(clinician_in(CareTeamFactory()))
+    response = client.get("/app/")
+    assert (response.status_code, response["Location"]) == (302, "/clinic/")
+    client.force_login(UserFactory(role="caregiver"))
+    assert client.get("/app/").status_code == 200

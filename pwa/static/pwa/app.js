@@ -1,67 +1,90 @@
-// SIgMD diary: start-up, the hash router, the session, and the outbox's sync loop.
+// SIgMD diary: start-up, the hash router, and the few actions screens share (saving an entry,
+// an edit or a deletion; the guidance after it; the sync loop).
 
-import { api, auth, ENTRY_SEGMENTS, NetworkError, pendingFlow } from "./api.js";
+import { NetworkError } from "./api.js";
+import { discard, queueChange, sendSoon, serverEntry, syncNow } from "./changes.js";
+import { updateHeader, updateTabs } from "./components/chrome.js";
+import {
+  numbers,
+  setUrgentMessage,
+  showUrgent,
+  urgentOpen,
+  wireUrgentDialog,
+} from "./components/emergency.js";
+import { guidanceNotice } from "./components/guidance.js";
+import { timelineList } from "./components/timeline.js";
+import { today } from "./dates.js";
 import { h } from "./dom.js";
-import { log, RED_FLAGS } from "./entries.js";
-import * as outbox from "./outbox.js";
-import { joinDiary } from "./sharing.js";
-import * as views from "./views.js";
-
-const state = {
-  user: null, // {id, email, role}
-  profiles: [], // [{id, display_name, relationship}]
-  profileId: null,
-  entries: new Map(), // profile id -> {items: {segment: [entry]}, failed}; memory only
-  sent: new Map(), // entry id -> {profileId, segment, entry}: sent from the outbox this visit
-  outbox: [], // this person's unsent entries (a copy of IndexedDB)
-  notice: null, // guidance for the entry just saved
-  justSaved: null,
-  flow: null, // allauth flow waiting at start-up (verify_email, mfa_authenticate)
-};
+import { ENTRY_TYPES } from "./entries.js";
+import { loadAccount, restoreSession, saveDevice } from "./session.js";
+import { activeTeams, currentProfile, state, ui } from "./state.js";
+import { checkUrgency } from "./urgency.js";
+import { articleSlug, loadVocabulary, vocabulary } from "./vocabulary.js";
+import { accessLog } from "./screens/access-log.js";
+import { account, deleteAccount, goodbye } from "./screens/account.js";
+import { alerts } from "./screens/alerts.js";
+import * as auth from "./screens/auth.js";
+import { care } from "./screens/care.js";
+import { chart } from "./screens/chart.js";
+import { diary } from "./screens/diary.js";
+import { doctorLinks } from "./screens/doctor.js";
+import { conflict, editEntry, fixChange } from "./screens/entry.js";
+import { joinDiary } from "./screens/join.js";
+import { learn } from "./screens/learn.js";
+import { logScreen } from "./screens/log.js";
+import { profileScreen } from "./screens/profile.js";
+import { editProfile, newProfile, onboarding, profiles } from "./screens/profiles.js";
 
 const main = document.getElementById("main");
 const syncStatus = document.getElementById("sync-status");
 const connection = document.getElementById("connection");
-const tabs = document.getElementById("tabs");
-const accountLink = document.getElementById("account-link");
-const urgent = document.getElementById("urgent");
+
+const segmentOf = (kind) => ENTRY_TYPES.find((t) => t.kind === kind).segment;
 
 const ROUTES = [
-  [/^\/login$/, views.login, "public"],
-  [/^\/signup$/, views.signup, "public"],
-  [/^\/verify(?:\/([^/]+))?$/, views.verify, "public"],
-  [/^\/password-reset$/, views.passwordRequest, "public"],
-  [/^\/reset-code$/, views.passwordReset, "public"],
-  [/^\/password-reset\/([^/]+)$/, views.passwordReset, "public"],
-  [/^\/mfa$/, views.mfa, "public"],
-  [/^\/learn$/, views.learn, "public"],
-  [/^\/learn\/([a-z0-9-]+)$/, views.article, "public"],
-  [/^\/onboarding$/, views.onboarding, "user"],
-  [/^\/profiles$/, views.profiles, "user"],
-  [/^\/profiles\/new$/, views.newProfile, "user"],
+  [/^\/login$/, auth.login, "public"],
+  [/^\/signup$/, auth.signup, "public"],
+  [/^\/verify(?:\/([^/]+))?$/, auth.verify, "public"],
+  [/^\/password-reset$/, auth.passwordRequest, "public"],
+  [/^\/reset-code$/, auth.passwordReset, "public"],
+  [/^\/password-reset\/([^/]+)$/, auth.passwordReset, "public"],
+  [/^\/mfa$/, auth.mfa, "public"],
+  [/^\/learn$/, learn, "public"],
+  [/^\/goodbye$/, goodbye, "public"],
+  [/^\/onboarding$/, onboarding, "user"],
+  [/^\/profiles$/, profiles, "user"],
+  [/^\/profiles\/new$/, newProfile, "user"],
   [/^\/profiles\/join$/, joinDiary, "user"],
-  [/^\/account$/, views.account, "user"],
-  [/^\/diary$/, views.diary, "profile"],
-  [/^\/log\/(infection|symptoms|treatment|vaccination|lab)$/, log, "profile"],
-  [/^\/chart$/, views.chart, "profile"],
-  [/^\/alerts$/, views.alerts, "profile"],
-  [/^\/care$/, views.care, "profile"],
+  [/^\/profile\/([0-9a-f-]+)\/edit$/, editProfile, "user"],
+  [/^\/account$/, account, "user"],
+  [/^\/account\/delete$/, deleteAccount, "user"],
+  [/^\/diary$/, diary, "profile"],
+  [
+    /^\/log\/(infection|symptoms|treatment|vaccination|lab)$/,
+    (app, kind) => logScreen(app, segmentOf(kind)),
+    "profile",
+  ],
+  [/^\/entry\/([a-z]+)\/([0-9a-f-]+)$/, editEntry, "profile"],
+  [/^\/fix\/([0-9a-f-]+)$/, fixChange, "profile"],
+  [/^\/conflict\/([0-9a-f-]+)$/, conflict, "profile"],
+  [/^\/profile$/, profileScreen, "profile"],
+  [/^\/profile\/doctor$/, doctorLinks, "profile"],
+  [/^\/profile\/access-log$/, accessLog, "profile"],
+  [/^\/chart$/, chart, "profile"],
+  [/^\/alerts$/, alerts, "profile"],
+  [/^\/care$/, care, "profile"],
 ];
 
-// --- routing and screens ------------------------------------------------------------------
+// --- routing -----------------------------------------------------------------------------------
 
 const currentPath = () => (location.hash.replace(/^#/, "") || "/").split("?")[0];
-const currentProfile = () => state.profiles.find((p) => p.id === state.profileId) || null;
 
 function home() {
-  if (!state.user)
-    return state.flow === "verify_email"
-      ? "#/verify"
-      : state.flow === "mfa_authenticate"
-        ? "#/mfa"
-        : "#/login";
-  if (!state.profiles.length) return "#/onboarding";
-  return "#/diary";
+  if (!state.user) {
+    if (state.flow === "verify_email") return "#/verify";
+    return state.flow === "mfa_authenticate" ? "#/mfa" : "#/login";
+  }
+  return state.profiles.length ? "#/diary" : "#/onboarding";
 }
 
 function navigate(hash, { replace = false } = {}) {
@@ -96,25 +119,15 @@ async function route() {
   main.replaceChildren(...screen.nodes);
   main.removeAttribute("aria-busy");
   document.title = `${screen.title} – SIgMD diary`;
-  updateChrome(path);
+  refreshChrome();
   window.scrollTo(0, 0);
   // Focus the heading so keyboard and screen-reader users start at the top of the new screen.
   main.querySelector("h1")?.focus();
 }
 
-function updateChrome(path) {
-  tabs.hidden = !state.user || !currentProfile();
-  accountLink.hidden = !state.user;
-  for (const a of tabs.querySelectorAll("a")) {
-    const target = a.getAttribute("href").slice(1);
-    const current = path === target || (target === "/diary" && path.startsWith("/log/"));
-    if (current) a.setAttribute("aria-current", "page");
-    else a.removeAttribute("aria-current");
-  }
-  updateConnection();
-}
-
-function updateConnection() {
+function refreshChrome() {
+  updateHeader();
+  updateTabs(currentPath());
   connection.hidden = navigator.onLine;
 }
 
@@ -127,72 +140,32 @@ function announce(text) {
 }
 
 function refreshTimeline() {
-  document.getElementById("timeline-list")?.replaceWith(views.timelineList(app));
+  document.getElementById("timeline-list")?.replaceWith(timelineList(app));
 }
 
-// --- the session ------------------------------------------------------------------------------
-
-function saveDevice() {
-  // Only what the diary needs to open with no connection: see outbox.js and pwa/README.md.
-  return outbox.device.set("account", {
-    user: state.user,
-    profiles: state.profiles,
-    profileId: state.profileId,
-  });
+function refreshNotice() {
+  document.getElementById("guidance")?.replaceWith(guidanceNotice(app));
 }
 
-async function loadAccount() {
-  const [me, profiles] = await Promise.all([api.me(), api.profiles()]);
-  if (!me.ok || !profiles.ok)
-    throw new Error(`Could not load the account (${me.status}, ${profiles.status})`);
-  state.user = { id: me.data.id, email: me.data.email, role: me.data.role };
-  state.profiles = profiles.data.map(({ id, display_name, relationship }) => ({
-    id,
-    display_name,
-    relationship,
-  }));
-  const saved = await outbox.device.get("account").catch(() => null);
-  const remembered = saved && saved.user && saved.user.id === state.user.id ? saved.profileId : null;
-  state.profileId = (state.profiles.find((p) => p.id === remembered) || state.profiles[0] || {}).id || null;
-  state.outbox = await outbox.entries(state.user.id);
-  await saveDevice();
-}
+// --- the session -------------------------------------------------------------------------------
 
-async function restoreSession() {
-  try {
-    const session = await auth.session();
-    if (session.status === 200) {
-      await loadAccount();
-    } else {
-      state.flow = pendingFlow(session);
-    }
-  } catch (error) {
-    if (!(error instanceof NetworkError)) throw error;
-    // Offline at start-up: open the diary of whoever last used it on this phone.
-    const saved = await outbox.device.get("account").catch(() => null);
-    if (saved && saved.user) {
-      Object.assign(state, { user: saved.user, profiles: saved.profiles, profileId: saved.profileId });
-      state.outbox = await outbox.entries(saved.user.id);
-    }
+// The app is for families: a clinician is sent to the clinic's pages.
+function isClinician() {
+  if (state.user && state.user.role === "clinician") {
+    // Back where the clinic sent them to sign in, if it did; never anywhere outside /clinic/.
+    const next = new URLSearchParams(location.search).get("next") || "";
+    location.replace(/^\/clinic\/[\w\-/]*$/.test(next) ? next : "/clinic/");
+    return true;
   }
+  return false;
 }
 
 async function signedIn() {
   await loadAccount();
+  if (isClinician()) return;
   announce(`Signed in as ${state.user.email}.`);
   await navigate(home());
   syncNow();
-}
-
-async function logout() {
-  await auth.logout(); // answers 401: no session any more
-  // Nothing of this person's stays on the phone (see pwa/README.md).
-  await outbox.clearAll();
-  Object.assign(state, { user: null, profiles: [], profileId: null, outbox: [], notice: null, flow: null });
-  state.entries.clear();
-  state.sent.clear();
-  announce("You have logged out.");
-  await navigate("#/login", { replace: true });
 }
 
 function sessionLost() {
@@ -203,201 +176,123 @@ function sessionLost() {
   navigate("#/login", { replace: true });
 }
 
-async function selectProfile(id, next) {
-  state.profileId = id;
-  state.notice = null;
-  await saveDevice();
-  await navigate(next || location.hash || "#/diary", { replace: !next });
-}
+// --- saving ------------------------------------------------------------------------------------
 
-async function profileAdded(profile) {
-  state.profiles.push({
-    id: profile.id,
-    display_name: profile.display_name,
-    relationship: profile.relationship,
+const warned = new Set(); // entries whose urgent screen the phone already showed
+
+async function saveNew(segment, payload) {
+  const profile = currentProfile();
+  const item = await queueChange({ profileId: profile.id, segment, op: "create", payload });
+  const check = checkUrgency(vocabulary(), {
+    segment,
+    entry: item.payload,
+    dateOfBirth: profile.date_of_birth,
+    number: numbers()[0],
   });
-  announce(`Profile ${profile.display_name} added.`);
-  await selectProfile(profile.id, "#/diary");
-}
-
-// The other parent's sharing code worked (joined now) or they already managed this profile.
-async function profileJoined(profile, joined) {
-  if (!state.profiles.some((p) => p.id === profile.id)) {
-    state.profiles.push({
-      id: profile.id,
-      display_name: profile.display_name,
-      relationship: profile.relationship,
-    });
+  // After the first entry, once: suggest joining a care team, if the diary has none.
+  const joinPrompt = !state.prompted && !activeTeams(profile.id).length;
+  if (joinPrompt) {
+    state.prompted = true;
+    await saveDevice();
   }
-  announce(
-    joined
-      ? `You now share ${profile.display_name}'s diary.`
-      : `You already share ${profile.display_name}'s diary.`,
-  );
-  await selectProfile(profile.id, "#/diary");
-}
-
-async function loadEntries(profileId) {
-  try {
-    const results = await Promise.all(ENTRY_SEGMENTS.map((segment) => api.entries(profileId, segment)));
-    if (results.some((r) => r.status === 401)) sessionLost();
-    const items = Object.fromEntries(
-      ENTRY_SEGMENTS.map((segment, i) => [segment, results[i].ok ? results[i].data : []]),
-    );
-    state.entries.set(profileId, { items, failed: results.some((r) => !r.ok) });
-  } catch (error) {
-    if (!(error instanceof NetworkError)) throw error;
-    state.entries.set(profileId, { items: state.entries.get(profileId)?.items || {}, failed: true });
-  }
-}
-
-// --- saving entries and the outbox ------------------------------------------------------------
-
-const DAY_MS = 86400000;
-const RED_FLAG_CODES = new Map(RED_FLAGS);
-const URGENT_ADVICE =
-  "Seek urgent care now: call the emergency number or go to the nearest emergency department. Do not wait for your care team to reply.";
-
-// The red-flag rules of DESIGN.md, checked on the phone too, so the urgent screen appears at
-// once even with no connection. The server's guidance, when it arrives, takes its place.
-function localUrgency(segment, entry) {
-  const recent = (day) => Date.now() - new Date(day).getTime() <= 15 * DAY_MS;
-  const temperatureFlag = (t) => t !== null && t !== undefined && (t >= 40 || t < 36);
-  if (segment === "symptoms" && recent(entry.recorded_at)) {
-    const flags = entry.symptoms
-      .filter((code) => RED_FLAG_CODES.has(code))
-      .map((code) => RED_FLAG_CODES.get(code));
-    if (flags.length) return `${URGENT_ADVICE} Emergency signs: ${flags.join("; ")}.`;
-    if (temperatureFlag(entry.temperature_c))
-      return `${URGENT_ADVICE} A temperature of ${entry.temperature_c} °C is a red flag.`;
-  }
-  if (segment === "infections" && !entry.resolved_on && recent(entry.onset)) {
-    if (
-      ["sepsis", "meningitis"].includes(entry.kind) ||
-      entry.severity === "life_threatening" ||
-      entry.icu ||
-      temperatureFlag(entry.max_temperature_c)
-    ) {
-      return URGENT_ADVICE;
-    }
-  }
-  return null;
-}
-
-async function saveEntry(segment, payload) {
-  const item = outbox.newEntry({ userId: state.user.id, profileId: state.profileId, segment, payload });
-  const warning = localUrgency(segment, item.payload);
-  item.warned = Boolean(warning);
-  await outbox.add(item);
-  state.outbox.push(item);
-  state.notice = null;
+  state.notice =
+    check || joinPrompt
+      ? { ...(check || { level: "routine", message: "Saved." }), joinPrompt, profileId: profile.id }
+      : null;
+  if (state.notice && state.notice.level !== "routine")
+    state.notice.articles = [articleSlug("urgent_care")].filter(Boolean);
   state.justSaved = item.id;
   announce("Saved on this phone.");
   await navigate("#/diary");
-  if (warning) showUrgent(warning);
-  await syncNow();
-  if (state.outbox.some((i) => i.id === item.id && i.state === "pending")) {
-    announce("Saved on this phone. It will be sent when the connection is back.");
-    outbox.requestBackgroundSync();
+  if (check && check.level === "urgent" && check.callNow) {
+    warned.add(item.id);
+    showUrgent(check.message, check.reason);
   }
+  await sendSoon(item);
 }
 
-function onResult(item, outcome, data) {
-  if (outcome === "signed-out") return sessionLost();
-  if (outcome === "sent") {
-    state.outbox = state.outbox.filter((i) => i.id !== item.id);
-    const { guidance, ...entry } = data || {};
-    state.sent.set(item.id, { profileId: item.profileId, segment: item.segment, entry });
-    round.sent += 1;
-    if (guidance) showGuidance(item, guidance);
-  } else {
-    state.outbox = state.outbox.map((i) => (i.id === item.id ? item : i));
-    round.errors.push(item.error);
-  }
+// An edit or a deletion of an entry; offline too.
+async function saveChange({ segment, op, entryId, payload, message }) {
+  const profile = currentProfile();
+  const item = await queueChange({
+    profileId: profile.id,
+    segment,
+    op,
+    entryId,
+    payload,
+    entry: serverEntry(profile.id, segment, entryId),
+  });
+  announce(message);
+  await navigate("#/diary");
+  await sendSoon(item);
+}
+
+async function markBetter(segment, entry) {
+  const item = await queueChange({
+    profileId: state.profileId,
+    segment,
+    op: "update",
+    entryId: entry.id,
+    payload: { resolved_on: today() },
+    entry: serverEntry(state.profileId, segment, entry.id),
+  });
   refreshTimeline();
+  announce("Marked as better today.");
+  await sendSoon(item);
 }
 
 function showGuidance(item, guidance) {
   if (guidance.level === "urgent") {
-    if (urgent.open) document.getElementById("urgent-message").textContent = guidance.message;
-    else if (!item.warned) showUrgent(guidance.message);
+    if (urgentOpen()) setUrgentMessage(guidance.message);
+    else if (!warned.has(item.id) && item.op === "create") showUrgent(guidance.message);
   }
   if (item.id === state.justSaved) {
-    state.notice = { ...guidance, profileId: item.profileId };
-    document.getElementById("guidance")?.replaceWith(views.guidanceNotice(app));
+    state.notice = {
+      ...guidance,
+      joinPrompt: state.notice && state.notice.joinPrompt,
+      profileId: item.profileId,
+    };
+    refreshNotice();
   }
-}
-
-// What the last round did, announced once when it ends.
-const round = { sent: 0, errors: [] };
-
-async function syncNow() {
-  if (!state.user) return;
-  await outbox.flush(state.user.id, onResult);
-  const messages = [];
-  if (round.sent) messages.push(round.sent === 1 ? "Sent." : `${round.sent} entries sent.`);
-  for (const error of round.errors) messages.push(`An entry could not be sent: ${error}`);
-  if (messages.length) announce(messages.join(" "));
-  round.sent = 0;
-  round.errors = [];
-}
-
-async function discard(id) {
-  await outbox.remove(id);
-  state.outbox = state.outbox.filter((i) => i.id !== id);
-  refreshTimeline();
-  announce("Entry discarded.");
-  document.getElementById("timeline-heading")?.setAttribute("tabindex", "-1");
-  document.getElementById("timeline-heading")?.focus();
 }
 
 function dismissNotice() {
   state.notice = null;
-  document.getElementById("guidance")?.replaceWith(views.guidanceNotice(app));
+  refreshNotice();
   main.querySelector("h1")?.focus();
 }
 
-// --- the urgent screen ----------------------------------------------------------------------------
-
-function emergencyNumbers() {
-  const region = (navigator.language.split("-")[1] || "").toUpperCase();
-  const first = ["US", "CA"].includes(region) ? "911" : region === "GB" ? "999" : "112";
-  return [first, ...["999", "112", "911"].filter((n) => n !== first)];
+async function discardChange(id) {
+  await discard(id);
+  document.getElementById("timeline-heading")?.focus();
 }
 
-function showUrgent(message) {
-  const [first, ...others] = emergencyNumbers();
-  document.getElementById("urgent-message").textContent = message;
-  const call = document.getElementById("urgent-call");
-  call.href = `tel:${first}`;
-  call.textContent = `Call ${first}`;
-  const list = document.getElementById("urgent-others");
-  list.replaceChildren(...others.map((n) => h("li", {}, h("a", { href: `tel:${n}` }, `Call ${n}`))));
-  if (!urgent.open) urgent.showModal();
-  call.focus();
-}
+// --- start-up ----------------------------------------------------------------------------------
 
-// --- start-up ----------------------------------------------------------------------------------------
-
+// What screens call back into.
 const app = {
-  state,
   navigate,
-  rerender: route,
   announce,
   signedIn,
-  logout,
-  selectProfile,
-  profileAdded,
-  profileJoined,
-  currentProfile,
-  loadEntries,
-  saveEntry,
-  discard,
+  saveNew,
+  saveChange,
+  markBetter,
+  discard: discardChange,
   dismissNotice,
 };
 
+Object.assign(ui, {
+  navigate,
+  rerender: route,
+  announce,
+  refreshChrome,
+  refreshTimeline,
+  showGuidance,
+  sessionLost,
+});
+
 async function start() {
-  document.getElementById("urgent-close").addEventListener("click", () => urgent.close());
+  wireUrgentDialog();
   document.querySelector(".skip").addEventListener("click", (event) => {
     event.preventDefault();
     main.querySelector("h1")?.focus();
@@ -412,10 +307,10 @@ async function start() {
     });
   }
   window.addEventListener("online", () => {
-    updateConnection();
+    refreshChrome();
     syncNow();
   });
-  window.addEventListener("offline", updateConnection);
+  window.addEventListener("offline", refreshChrome);
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") syncNow();
   });
@@ -425,7 +320,13 @@ async function start() {
   }, 30000);
   window.addEventListener("popstate", route);
 
-  await restoreSession();
+  await loadVocabulary();
+  try {
+    await restoreSession();
+  } catch (error) {
+    if (!(error instanceof NetworkError)) throw error;
+  }
+  if (isClinician()) return;
   if (!location.hash || location.hash === "#") history.replaceState(null, "", home());
   await route();
   syncNow();

@@ -37,16 +37,19 @@ export function input({ name, label, type = "text", hint, ...attrs }) {
   );
 }
 
-export function select({ name, label, options, value, required = true }) {
+export function select({ name, label, options, value, required = true, placeholder = null, hint }) {
   const id = fieldId(name);
+  const hintId = hint ? `${id}-hint` : null;
   return h(
     "div",
     { class: "field" },
     h("label", { for: id }, label),
+    hint && h("p", { class: "hint", id: hintId }, hint),
     h(
       "select",
-      { id, name, required },
-      options.map(([v, text]) => h("option", { value: v, selected: v === value }, text)),
+      { id, name, required, "aria-describedby": hintId },
+      placeholder === null ? null : h("option", { value: "", selected: !value }, placeholder),
+      options.map(([v, optionText]) => h("option", { value: v, selected: v === value }, optionText)),
     ),
   );
 }
@@ -81,13 +84,46 @@ export function checkbox({ name, label, value = "yes", checked = false }) {
 
 export class FormError extends Error {}
 
-export function form({ submit, onsubmit }, ...fields) {
+// The name a person sees for a field: its label, or its group's legend.
+function fieldName(field) {
+  const group = field.closest("fieldset");
+  if ((field.type === "radio" || field.type === "checkbox") && group) {
+    return group.querySelector("legend").textContent;
+  }
+  return (field.labels && field.labels[0] && field.labels[0].textContent) || field.name;
+}
+
+// The browser's checks, said in the error box at the top instead of a bubble that vanishes.
+function invalidFields(el) {
+  const seen = new Set();
+  return [...el.elements].filter((field) => {
+    if (!field.willValidate || field.checkValidity() || seen.has(field.name)) return false;
+    seen.add(field.name);
+    return true;
+  });
+}
+
+export function form({ submit, onsubmit, extra = null }, ...fields) {
   const errors = h("div", { class: "form-errors", role: "alert" });
   const button = h("button", { type: "submit", class: "primary" }, submit);
-  const el = h("form", {}, errors, ...fields, h("div", { class: "actions" }, button));
+  const el = h(
+    "form",
+    { novalidate: true },
+    errors,
+    ...fields,
+    h("div", { class: "actions" }, button, extra),
+  );
   el.addEventListener("submit", async (event) => {
     event.preventDefault();
     errors.replaceChildren();
+    const invalid = invalidFields(el);
+    if (invalid.length) {
+      errors.replaceChildren(
+        ...invalid.map((field) => h("p", {}, `${fieldName(field)}: ${field.validationMessage}`)),
+      );
+      invalid[0].focus();
+      return;
+    }
     button.disabled = true;
     try {
       await onsubmit(new FormData(el), el);
@@ -111,23 +147,11 @@ export function fail(result) {
   throw new FormError(errorText(result));
 }
 
-export const link = (href, text, attrs = {}) => h("a", { href, ...attrs }, text);
-export const today = () => new Date().toLocaleDateString("en-CA"); // YYYY-MM-DD, local
+export const link = (href, label, attrs = {}) => h("a", { href, ...attrs }, label);
 export const yes = (data, name) => data.get(name) === "yes";
 export const optional = (value) => (value === null || value === "" ? null : value);
+export const text = (data, name) => (data.get(name) || "").trim();
 
 export function decimal(value, places) {
   return value === null || value === "" ? null : Number(Number(value).toFixed(places));
-}
-
-export const dateFormat = new Intl.DateTimeFormat(undefined, {
-  day: "numeric",
-  month: "short",
-  year: "numeric",
-});
-export const timeFormat = new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit" });
-
-export function formatDate(value) {
-  const date = value.length === 10 ? new Date(`${value}T00:00:00`) : new Date(value);
-  return dateFormat.format(date);
 }

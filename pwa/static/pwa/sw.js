@@ -1,14 +1,15 @@
 // The service worker of SIgMD Portal, served at /sw.js with scope "/".
-// The server prepends `const SHELL = {version, shell: [urls]}`: a new version (any shell file
+// The server prepends `const SHELL = {version, shell: [urls], pages: [urls]}`: a new version (any shell file
 // changed) installs a new worker, which precaches the new shell and drops the old one.
 //
 // What is cached, and what never is:
 // - the app shell (/app/, its modules, styles, manifest and icons): precached on install;
+// - SHELL.pages (the urgent-care article): precached on install too, one by one, so that a
+//   page this server lacks never stops the worker installing;
 // - every /learn/ page and /static/ file the person opens: stale-while-revalidate, so what was
 //   read once can be read again offline, and is refreshed whenever there is a connection;
 // - /api/ and /_allauth/ answers (health data, sessions) and /clinic/ pages: NEVER. The worker
 //   does not even look at them; they go straight to the network.
-/* global SHELL */
 
 const SHELL_CACHE = `sigmd-shell-${SHELL.version}`;
 const PAGES_CACHE = "sigmd-pages-v1";
@@ -20,6 +21,12 @@ self.addEventListener("install", (event) => {
     caches
       .open(SHELL_CACHE)
       .then((cache) => cache.addAll(SHELL.shell.map((url) => new Request(url, { cache: "reload" }))))
+      .then(() => caches.open(PAGES_CACHE))
+      .then((cache) =>
+        Promise.all(
+          SHELL.pages.map((url) => cache.add(new Request(url, { cache: "reload" })).catch(() => null)),
+        ),
+      )
       .then(() => self.skipWaiting()),
   );
 });
@@ -81,7 +88,9 @@ function offlinePage() {
 <body><main id="main" class="offline-page"><h1>You are offline</h1>
 <p>This page has not been saved on this phone yet. Pages you have opened before can be read without a connection.</p>
 <p><a href="/app/">Open your diary</a></p>
-<p>In an emergency call 999 (UK), 112 (Europe) or 911 (US).</p></main></body></html>`;
+<p>In an emergency: <a href="tel:999">Call 999</a> (UK) · <a href="tel:112">Call 112</a> (Europe)
+· <a href="tel:911">Call 911</a> (US and Canada).</p>
+<p><a href="/learn/when-to-seek-urgent-care/">When to seek urgent care</a></p></main></body></html>`;
   return new Response(html, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
 }
 

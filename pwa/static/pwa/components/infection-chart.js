@@ -2,7 +2,7 @@
 // colours come from app.css classes), with the alert rules' thresholds drawn in.
 // A table follows it with the same numbers, for screen readers and for anyone who prefers one.
 
-import { h } from "./dom.js";
+import { h } from "../dom.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const WIDTH = 320;

@@ -1,15 +1,13 @@
-// Sharing a profile with another parent: the managers of a profile, a single-use sharing code
-// (valid two days) made by one of them, and the screen where the other parent enters it.
-// Everything here needs a connection; offline, the screens say so instead of failing.
+// Sharing a profile with another parent: the managers of a profile, and a single-use sharing
+// code (valid two days) made by one of them, passed on by the phone's share sheet or copied.
+// Everything here needs a connection; offline, the section says so instead of failing.
 
-import { api, errorText, NetworkError } from "./api.js";
-import { dateFormat, fail, form, h, input, link, screen, timeFormat } from "./dom.js";
+import { api, errorText, NetworkError } from "../api.js";
+import { dateFormat, timeFormat } from "../dates.js";
+import { h } from "../dom.js";
+import { state, whose } from "../state.js";
 
 const OFFLINE = "No connection. Please try again when you are back online.";
-
-function whose(profile) {
-  return profile.relationship === "self" ? "your" : `${profile.display_name}'s`;
-}
 
 // "ABCDEFGH" -> two groups of four, easier to read out and type.
 function codeGroups(code) {
@@ -61,8 +59,43 @@ function managerList(managers, userId) {
   );
 }
 
-// The "Share with another parent" section of the care-team screen.
-export async function shareSection(app, profile) {
+// "Share the code" through the phone's share sheet where it has one, and "Copy" always.
+function passOn(invitation, profile) {
+  const message = `Join ${whose(profile)} SIgMD diary: open ${location.origin}/app/#/profiles/join and enter the code ${invitation.code}. It works once, within two days.`;
+  const said = h("p", { class: "hint", "aria-live": "polite" });
+  const share = navigator.share
+    ? h(
+        "button",
+        {
+          type: "button",
+          class: "secondary",
+          onclick: () =>
+            navigator.share({ title: "SIgMD diary sharing code", text: message }).catch(() => {}),
+        },
+        "Share the code",
+      )
+    : null;
+  const copy = h(
+    "button",
+    {
+      type: "button",
+      class: "secondary",
+      onclick: async () => {
+        try {
+          await navigator.clipboard.writeText(invitation.code);
+          said.textContent = "Code copied.";
+        } catch {
+          said.textContent = "This browser cannot copy: read the code out or write it down.";
+        }
+      },
+    },
+    "Copy the code",
+  );
+  return [h("div", { class: "actions" }, share, copy), said];
+}
+
+// The "Share with another parent" section of the profile screen.
+export async function shareSection(profile) {
   let managers = null;
   let status = null;
   try {
@@ -94,8 +127,9 @@ export async function shareSection(app, profile) {
             h(
               "p",
               {},
-              "Give this code to the other parent. They enter it in the diary app, under Profiles, “Join a diary with a code”.",
+              "Give this code to the other parent. They tap “I have a code” on the Profiles screen of the diary app.",
             ),
+            ...passOn(answer.data, profile),
           );
           button.textContent = "Make a new sharing code";
         } catch (error) {
@@ -118,42 +152,9 @@ export async function shareSection(app, profile) {
       `Sharing gives another parent full access to ${whose(profile)} diary: they can read everything in it and add or change entries, just as you can. They log in with their own account. The code works once and for two days.`,
     ),
     h("h3", { id: "managers-heading" }, "Who manages this diary"),
-    status ? h("p", {}, status) : managerList(managers, app.state.user.id),
+    status ? h("p", {}, status) : managerList(managers, state.user.id),
     errors,
     h("div", { class: "actions" }, button),
     result,
-  );
-}
-
-// The other parent enters the code here; the joined profile then opens.
-export function joinDiary(app) {
-  return screen(
-    "Join a diary with a code",
-    h(
-      "p",
-      {},
-      "If another parent already keeps a diary for your child, they can make a sharing code on their Care team screen. Enter it here to read and add to the same diary.",
-    ),
-    form(
-      {
-        submit: "Join diary",
-        onsubmit: async (data) => {
-          const result = await api.joinProfile(data.get("code").trim());
-          if (!result.ok) fail(result);
-          await app.profileJoined(result.data, result.status === 201);
-        },
-      },
-      input({
-        name: "code",
-        label: "Sharing code",
-        hint: "8 letters and numbers. Spaces do not matter.",
-        required: true,
-        maxlength: "32",
-        autocomplete: "off",
-        autocapitalize: "characters",
-        spellcheck: "false",
-      }),
-    ),
-    h("p", {}, link("#/profiles", "Back to profiles")),
   );
 }
