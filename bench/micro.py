@@ -30,6 +30,7 @@ setup_test_environment()
 
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_databases, teardown_databases  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 
 def timed(fn, *, repeat: int) -> tuple[float, float]:
@@ -79,7 +80,7 @@ def bench_api() -> None:
     profile: Any = ProfileFactory(managed_by=[user], date_of_birth=date(2019, 5, 1))
     client = APIClient()
     client.force_authenticate(user)
-    today = date.today()
+    today = timezone.localdate()
 
     def create() -> None:
         body = {"kind": "otitis_media", "onset": str(today - timedelta(days=30)), "severity": "mild"}

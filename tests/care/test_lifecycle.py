@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from care import notifications, tasks
 from care.models import Alert, Delivery, PushSubscription
@@ -15,7 +16,7 @@ from tests.conftest import client_for
 from .test_pipeline import log
 
 pytestmark = pytest.mark.django_db
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 
 
 def escalate() -> list[str]:

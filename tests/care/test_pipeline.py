@@ -17,7 +17,7 @@ from tests.conftest import client_for
 from tests.factories import CareTeamFactory, clinician_in, link_to_team
 
 pytestmark = pytest.mark.django_db
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 
 
 def ear_infection(days_ago, **extra):

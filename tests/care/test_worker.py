@@ -4,6 +4,7 @@ import datetime as dt
 import time
 
 from django.core import mail
+from django.utils import timezone
 
 from care.models import Alert
 from care.tasks import sweep_evaluation_outbox
@@ -13,7 +14,7 @@ from tests.conftest import client_for, reset_publisher
 
 from .test_pipeline import ear_infection, log
 
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 
 
 def wait_for(condition, timeout=30.0):

@@ -24,7 +24,7 @@ from .conftest import wait_until
 
 pytestmark = [pytest.mark.proof, pytest.mark.postgres, pytest.mark.redis]
 CANARY = "ZQ7CANARYXW"  # capitals: a field that upper-cases what it stores keeps it whole
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 # The smallest valid body of each entry type; the canary goes into every free-text field.
 VALID = {
     "infections": {"kind": "meningitis", "onset": str(TODAY), "severity": "severe"},
