@@ -14,11 +14,13 @@ from rest_framework.response import Response
 
 from accounts.models import CareTeam
 from accounts.permissions import IsClinician
-from diary.api import ProfileScopedView, client_ip
+from diary.api import NO_CONTENT, ProfileScopedView, client_ip
 from diary.selectors import profile_summary
+from sigmd_portal.api import ErrorSerializer
 
 from . import rules, services
 from .models import Notification, PushSubscription
+from .push_subscriptions import push_subscription_register
 from .selectors import alerts_visible_to, default_thresholds_met, team_settings
 from .serializers import (
     AlertSerializer,
@@ -51,9 +53,9 @@ class AlertListView(ListAPIView):
         return alerts
 
     def list(self, request: Request, *args, **kwargs) -> Response:
-        alerts = list(self.get_queryset())
+        alerts = self.paginate_queryset(self.get_queryset())
         services.alerts_seen(actor=request.user, alerts=alerts, ip=client_ip(request))
-        return Response(self.get_serializer(alerts, many=True).data)
+        return self.get_paginated_response(self.get_serializer(alerts, many=True).data)
 
 
 class AlertTransitionView(GenericAPIView):
@@ -66,32 +68,31 @@ class AlertTransitionView(GenericAPIView):
         return alert
 
 
-@extend_schema(tags=["alerts"], request=None, responses={200: AlertSerializer, 409: OpenApiResponse()})
+ILLEGAL_TRANSITION = OpenApiResponse(
+    ErrorSerializer, description="`illegal_transition`: the alert is already resolved."
+)
+
+
+@extend_schema(tags=["alerts"], request=None, responses={200: AlertSerializer, 409: ILLEGAL_TRANSITION})
 class AlertAcknowledgeView(AlertTransitionView):
     def post(self, request: Request, alert_id: str) -> Response:
-        try:
-            alert = services.alert_acknowledge(
-                alert=self.alert(alert_id), user=request.user, ip=client_ip(request)
-            )
-        except services.AlertTransitionError as exc:
-            return Response({"detail": str(exc), "code": "resolved"}, status=status.HTTP_409_CONFLICT)
+        alert = services.alert_acknowledge(
+            alert=self.alert(alert_id), user=request.user, ip=client_ip(request)
+        )
         return Response(AlertSerializer(alert).data)
 
 
 @extend_schema(
-    tags=["alerts"], request=ResolveSerializer, responses={200: AlertSerializer, 409: OpenApiResponse()}
+    tags=["alerts"], request=ResolveSerializer, responses={200: AlertSerializer, 409: ILLEGAL_TRANSITION}
 )
 class AlertResolveView(AlertTransitionView):
     def post(self, request: Request, alert_id: str) -> Response:
         alert = self.alert(alert_id)
         body = ResolveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            alert = services.alert_resolve(
-                alert=alert, user=request.user, note=body.validated_data["note"], ip=client_ip(request)
-            )
-        except services.AlertTransitionError as exc:
-            return Response({"detail": str(exc), "code": "resolved"}, status=status.HTTP_409_CONFLICT)
+        alert = services.alert_resolve(
+            alert=alert, user=request.user, note=body.validated_data["note"], ip=client_ip(request)
+        )
         return Response(AlertSerializer(alert).data)
 
 
@@ -168,23 +169,35 @@ class PushSubscriptionView(GenericAPIView):
     permission_classes = [IsAuthenticated]
     serializer_class = PushSubscriptionSerializer
 
-    @extend_schema(responses={201: PushSubscriptionOutSerializer, 200: PushSubscriptionOutSerializer})
+    @extend_schema(
+        responses={
+            201: PushSubscriptionOutSerializer,
+            200: PushSubscriptionOutSerializer,
+            409: OpenApiResponse(
+                ErrorSerializer,
+                description="`endpoint_taken`: the endpoint is registered to another account; "
+                "it is not moved. Unsubscribe in the browser and subscribe again.",
+            ),
+        }
+    )
     def post(self, request: Request) -> Response:
+        """Register this device. Endpoints must be on a known push service
+        (`SIGMD_PUSH_SERVICE_HOSTS`: FCM, Mozilla, Apple, Windows)."""
         body = self.get_serializer(data=request.data)
         body.is_valid(raise_exception=True)
         keys = body.validated_data.get("keys")
         if not keys:
             raise exceptions.ValidationError({"keys": ["This field is required."]})
-        # The endpoint is a secret only the browser knows: whoever signs in on that device now owns
-        # it, so the previous account stops getting pushes on a device it no longer uses.
-        subscription, created = PushSubscription.objects.update_or_create(
+        subscription, created = push_subscription_register(
+            user=request.user,
             endpoint=body.validated_data["endpoint"],
-            defaults={"user": request.user, "p256dh": keys["p256dh"], "auth": keys["auth"]},
+            p256dh=keys["p256dh"],
+            auth=keys["auth"],
         )
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(PushSubscriptionOutSerializer(subscription).data, status=code)
 
-    @extend_schema(responses={204: None})
+    @extend_schema(responses={204: NO_CONTENT})
     def delete(self, request: Request) -> Response:
         body = self.get_serializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -224,7 +237,7 @@ class NotificationListView(ListAPIView):
         return notes
 
 
-@extend_schema(tags=["alerts"], request=None, responses={204: None})
+@extend_schema(tags=["alerts"], request=None, responses={204: NO_CONTENT})
 class NotificationReadView(GenericAPIView):
     permission_classes = [IsClinician]
     serializer_class = NotificationSerializer

@@ -4,6 +4,7 @@ from sigmd_portal.api import StrictSerializer
 
 from . import rules
 from .models import Alert, Notification, PushSubscription, RuleCode
+from .push_subscriptions import push_host_allowed
 from .rules import RuleSetting, Threshold
 
 
@@ -115,8 +116,8 @@ class PushSubscriptionSerializer(StrictSerializer):
     expirationTime = serializers.IntegerField(required=False, allow_null=True)
 
     def validate_endpoint(self, value: str) -> str:
-        if not value.startswith("https://"):
-            raise serializers.ValidationError("Push endpoints use https.")
+        if not push_host_allowed(value):
+            raise serializers.ValidationError("Not a known push service's https address.")
         return value
 
 

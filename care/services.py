@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import CareTeam, User
+from diary.errors import IllegalTransition
 from diary.models import CareLink, EvaluationRequest, Profile
 from diary.services import access_record, evaluation_request
 
@@ -294,8 +295,8 @@ def delivery_send(*, delivery_id: int) -> str:
 # --- the lifecycle ----------------------------------------------------------------------------
 
 
-class AlertTransitionError(Exception):
-    pass
+# The domain's error (409 `illegal_transition` through the API's one exception handler).
+AlertTransitionError = IllegalTransition
 
 
 def alerts_seen(*, actor: User, alerts: list[Alert], ip: str | None) -> None:

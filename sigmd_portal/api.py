@@ -1,15 +1,13 @@
-"""API plumbing shared by every app: strict serializers, JSON errors, the auth scheme."""
+"""API plumbing shared by every app: strict serializers, cursor pages, the schema's error
+responses, the auth scheme. (Errors themselves are turned into JSON in `exceptions.py`.)"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from rest_framework import exceptions, serializers
-from rest_framework.response import Response
-from rest_framework.views import exception_handler as drf_exception_handler
+from drf_spectacular.openapi import AutoSchema
+from rest_framework import permissions, serializers
 
 
 class StrictSerializerMixin:
@@ -31,28 +29,6 @@ class StrictModelSerializer(StrictSerializerMixin, serializers.ModelSerializer):
     pass
 
 
-def exception_handler(exc: Exception, context: dict) -> Response | None:
-    """Every API error is JSON with a `detail`; validation errors also name their fields."""
-    if isinstance(exc, Http404):
-        exc = exceptions.NotFound()
-    elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied()
-    response = drf_exception_handler(exc, context)
-    if response is None:
-        return None
-    if isinstance(exc, exceptions.ValidationError):
-        errors = response.data if isinstance(response.data, dict) else {"non_field_errors": response.data}
-        response.data = {"detail": "Invalid input.", "code": "invalid", "errors": errors}
-    elif isinstance(response.data, dict) and "detail" in response.data:
-        detail = response.data["detail"]
-        response.data = {
-            "detail": str(detail),
-            "code": getattr(detail, "code", "error"),
-            **{k: v for k, v in response.data.items() if k != "detail"},
-        }
-    return response
-
-
 class SessionTokenScheme(OpenApiAuthenticationExtension):
     target_class = "accounts.authentication.SessionTokenAuthentication"
     name = "sessionToken"
@@ -65,3 +41,69 @@ class SessionTokenScheme(OpenApiAuthenticationExtension):
             "description": "Session token from the django-allauth headless app client "
             "(`meta.session_token` of `/_allauth/app/v1/auth/login`).",
         }
+
+
+# --- the schema: errors every operation can answer -------------------------------------------
+
+
+class ErrorSerializer(serializers.Serializer):
+    """Every API error: a stable `code` for programs and a `detail` for people."""
+
+    code = serializers.CharField()
+    detail = serializers.CharField()
+
+
+class ValidationErrorSerializer(ErrorSerializer):
+    errors = serializers.DictField(
+        child=serializers.JSONField(),
+        required=False,
+        help_text="Messages by field name (`non_field_errors` for the body as a whole).",
+    )
+
+
+ERROR_DESCRIPTIONS = {
+    "400": "Invalid input: nothing was changed.",
+    "401": "Not signed in, or the session has ended.",
+    "403": "Signed in but not allowed (e.g. a clinician without two-factor authentication).",
+    "404": "Not found, or not yours: others' objects are never revealed.",
+    "415": "The body must be JSON.",
+    "429": "Too many requests: try again later (see `Retry-After`).",
+}
+
+
+class SigmdAutoSchema(AutoSchema):
+    """drf-spectacular's schema, plus the error responses each operation can really give.
+
+    A view may describe its own success and domain-error responses by method with a
+    `schema_responses(method) -> dict | None` hook (the entry views do, per entry type)."""
+
+    def get_response_serializers(self) -> Any:
+        hook = getattr(self.view, "schema_responses", None)
+        described = hook(self.method) if hook else None
+        return described if described is not None else super().get_response_serializers()
+
+    def _get_response_bodies(self, direction: Any = "response") -> dict:
+        responses = super()._get_response_bodies(direction)
+        for code in self.error_codes():
+            if code not in responses:
+                serializer = ValidationErrorSerializer if code == "400" else ErrorSerializer
+                response = self._get_response_for_code(serializer, code, direction=direction)
+                response["description"] = ERROR_DESCRIPTIONS[code]
+                responses[code] = response
+        return responses
+
+    def error_codes(self) -> list[str]:
+        view = self.view
+        codes = []
+        public = all(isinstance(permission, permissions.AllowAny) for permission in view.get_permissions())
+        if self.method in {"POST", "PUT", "PATCH", "DELETE"} or self._is_list_view():
+            codes.append("400")  # a body, a filter or a page size that does not validate
+        if not public:
+            codes += ["401", "403"]
+        if "{" in self.path or self._is_list_view():
+            codes.append("404")  # an id not yours, or a forged page cursor
+        if self.method in {"POST", "PUT", "PATCH"}:
+            codes.append("415")
+        if view.get_throttles():
+            codes.append("429")
+        return codes
