@@ -181,7 +181,9 @@ def test_web_push_goes_out_without_health_data_and_gone_devices_are_dropped(
     commit(log, client_for(owner), adult, {"kind": "sepsis", "onset": str(TODAY), "severity": "severe"})
     assert len(sent) == 1
     assert "Sam" not in json.dumps(sent) and "sepsis" not in json.dumps(sent)
-    assert list(PushSubscription.objects.values_list("endpoint", flat=True)) == ["https://fcm.googleapis.com/fcm/send/live"]
+    assert list(PushSubscription.objects.values_list("endpoint", flat=True)) == [
+        "https://fcm.googleapis.com/fcm/send/live"
+    ]
 
 
 def test_push_subscriptions_belong_to_their_owner(clinician, stranger):
