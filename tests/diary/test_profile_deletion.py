@@ -5,7 +5,7 @@ import pytest
 from django.core import mail
 
 from diary.models import AccessLogEntry, CareLink, InfectionEpisode, Profile
-from tests.conftest import client_for, rows
+from tests.conftest import client_for
 from tests.factories import ProfileFactory
 
 from .conftest import VALID
