@@ -55,8 +55,13 @@ class World:
         return self.private - self.visible.get(character, set())
 
 
+def new_client() -> Client:
+    # A view that raises is answered 500 here, as in production, and judged like any answer.
+    return Client(raise_request_exception=False)
+
+
 def sign_in(user, secret: str | None = None) -> Client:
-    client = Client()
+    client = new_client()
     login = client.post(
         f"{BROWSER}/auth/login", {"email": user.email, "password": PASSWORD}, content_type="application/json"
     )
@@ -199,7 +204,7 @@ def build_world() -> World:
         slug=article.slug,
     )
 
-    world.clients["anonymous"] = Client()
+    world.clients["anonymous"] = new_client()
     for name in SIGNED_IN:
         world.clients[name] = sign_in(users[name], secrets.get(name))
     return world
