@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -23,8 +21,11 @@ from .models import Notification, PushSubscription
 from .push_subscriptions import push_subscription_register
 from .selectors import alerts_visible_to, default_thresholds_met, team_settings
 from .serializers import (
+    AlertFilterSerializer,
     AlertSerializer,
+    NotificationFilterSerializer,
     NotificationSerializer,
+    PushEndpointSerializer,
     PushKeySerializer,
     PushSubscriptionOutSerializer,
     PushSubscriptionSerializer,
@@ -34,22 +35,22 @@ from .serializers import (
 )
 
 
-@extend_schema(tags=["alerts"])
+@extend_schema(tags=["alerts"], parameters=[AlertFilterSerializer])
 class AlertListView(ListAPIView):
     """Clinicians: alerts for their teams' linked profiles. Patients and caregivers: alerts on
     their own profiles, read-only (shows when the care team saw them). Filter: ?status=, ?profile=."""
 
     serializer_class = AlertSerializer
+    query_parameters = ("status", "profile")
 
     def get_queryset(self):
+        filters = AlertFilterSerializer(data=self.request.query_params.dict())
+        filters.is_valid(raise_exception=True)
         alerts = alerts_visible_to(self.request.user).select_related("team", "profile", "acknowledged_by")
-        if status_ := self.request.query_params.get("status"):
+        if status_ := filters.validated_data.get("status"):
             alerts = alerts.filter(status=status_)
-        if profile := self.request.query_params.get("profile"):
-            try:
-                alerts = alerts.filter(profile_id=uuid.UUID(profile))
-            except ValueError:
-                raise exceptions.ValidationError({"profile": ["Not a valid id."]}) from None
+        if profile := filters.validated_data.get("profile"):
+            alerts = alerts.filter(profile_id=profile)
         return alerts
 
     def list(self, request: Request, *args, **kwargs) -> Response:
@@ -168,6 +169,7 @@ class PushSubscriptionView(GenericAPIView):
 
     permission_classes = [IsAuthenticated]
     serializer_class = PushSubscriptionSerializer
+    delete_takes_body = True  # DELETE names the endpoint in its body, as POST does
 
     @extend_schema(
         responses={
@@ -197,9 +199,10 @@ class PushSubscriptionView(GenericAPIView):
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(PushSubscriptionOutSerializer(subscription).data, status=code)
 
-    @extend_schema(responses={204: NO_CONTENT})
+    @extend_schema(request=PushEndpointSerializer, responses={204: NO_CONTENT})
     def delete(self, request: Request) -> Response:
-        body = self.get_serializer(data=request.data)
+        """Forget this device's subscription (e.g. on signing out)."""
+        body = PushEndpointSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         deleted, _ = PushSubscription.objects.filter(
             user=request.user, endpoint=body.validated_data["endpoint"]
@@ -220,19 +223,22 @@ class PushKeyView(GenericAPIView):
         return Response({"enabled": settings.WEB_PUSH_ENABLED, "public_key": settings.VAPID_PUBLIC_KEY})
 
 
-@extend_schema(tags=["alerts"])
+@extend_schema(tags=["alerts"], parameters=[NotificationFilterSerializer])
 class NotificationListView(ListAPIView):
     """The clinician's in-app inbox: new and escalated alerts, newest first. ?unread=1 filters."""
 
     serializer_class = NotificationSerializer
     permission_classes = [IsClinician]
+    query_parameters = ("unread",)
 
     def get_queryset(self):
         # Through the alerts the clinician may still see: a revoked link empties the inbox too.
         notes = Notification.objects.filter(
             recipient=self.request.user, alert__in=alerts_visible_to(self.request.user)
         ).select_related("alert")
-        if self.request.query_params.get("unread") in {"1", "true"}:
+        filters = NotificationFilterSerializer(data=self.request.query_params.dict())
+        filters.is_valid(raise_exception=True)
+        if filters.validated_data.get("unread"):
             notes = notes.filter(read_at__isnull=True)
         return notes
 

@@ -3,7 +3,7 @@ from rest_framework import serializers
 from sigmd_portal.api import StrictSerializer
 
 from . import rules
-from .models import Alert, Notification, PushSubscription, RuleCode
+from .models import Alert, AlertStatus, Notification, PushSubscription, RuleCode
 from .push_subscriptions import push_host_allowed
 from .rules import RuleSetting, Threshold
 
@@ -121,6 +121,11 @@ class PushSubscriptionSerializer(StrictSerializer):
         return value
 
 
+class PushEndpointSerializer(StrictSerializer):
+    # Only looked up, never called: any text names it (and an unknown one is a 404).
+    endpoint = serializers.CharField(max_length=1000)
+
+
 class PushSubscriptionOutSerializer(serializers.ModelSerializer):
     class Meta:
         model = PushSubscription
@@ -154,3 +159,12 @@ class NotificationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Notification
         fields = ["id", "alert", "kind", "priority", "created_at", "read_at"]
+
+
+class AlertFilterSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=AlertStatus.choices, required=False)
+    profile = serializers.UUIDField(required=False, help_text="Only this profile's alerts.")
+
+
+class NotificationFilterSerializer(serializers.Serializer):
+    unread = serializers.BooleanField(required=False, default=False, help_text="Only unread ones.")

@@ -10,14 +10,49 @@ from drf_spectacular.openapi import AutoSchema
 from rest_framework import permissions, serializers
 
 
+def json_type_error(field: serializers.Field, value: Any) -> str | None:
+    """The JSON type the schema documents for this field, if the value has another one.
+
+    DRF would coerce `0` into "0" for a text field or "true" into True for a boolean; the
+    schema promises a type, so a value of another type is refused (400), never coerced."""
+    if value is None:
+        return None  # null is judged by the field itself (allow_null)
+    if isinstance(field, serializers.BooleanField):
+        return None if isinstance(value, bool) else "Must be true or false."
+    if isinstance(field, serializers.IntegerField):
+        return None if isinstance(value, int) and not isinstance(value, bool) else "Must be a whole number."
+    if isinstance(field, serializers.DecimalField | serializers.FloatField):
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        return None if ok else "Must be a number."
+    if isinstance(
+        field,
+        serializers.CharField
+        | serializers.ChoiceField
+        | serializers.UUIDField
+        | serializers.DateField
+        | serializers.DateTimeField,
+    ):
+        return None if isinstance(value, str) else "Must be a string."
+    return None
+
+
 class StrictSerializerMixin:
-    """Reject fields the serializer does not know, so nothing is mass-assigned silently."""
+    """Reject fields the serializer does not know, so nothing is mass-assigned silently, and
+    values of another JSON type than the schema documents."""
 
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))  # type: ignore[attr-defined]
+            fields = self.fields  # type: ignore[attr-defined]
+            unknown = sorted(set(data) - set(fields))
             if unknown:
                 raise serializers.ValidationError({name: ["This field is not allowed."] for name in unknown})
+            wrong = {
+                name: [message]
+                for name, value in data.items()
+                if not fields[name].read_only and (message := json_type_error(fields[name], value))
+            }
+            if wrong:
+                raise serializers.ValidationError(wrong)
         return super().to_internal_value(data)  # type: ignore[misc]
 
 
@@ -81,6 +116,17 @@ class SigmdAutoSchema(AutoSchema):
         hook = getattr(self.view, "schema_responses", None)
         described = hook(self.method) if hook else None
         return described if described is not None else super().get_response_serializers()
+
+    def _get_request_body(self, direction: Any = "request") -> Any:
+        # drf-spectacular describes bodies for POST, PUT and PATCH only; a view whose DELETE
+        # reads one (`delete_takes_body = True`) has it described like a POST's.
+        if self.method == "DELETE" and getattr(self.view, "delete_takes_body", False):
+            self.method = "POST"
+            try:
+                return super()._get_request_body(direction)
+            finally:
+                self.method = "DELETE"
+        return super()._get_request_body(direction)
 
     def _get_response_bodies(self, direction: Any = "response") -> dict:
         responses = super()._get_response_bodies(direction)

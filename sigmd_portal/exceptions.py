@@ -42,3 +42,14 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         detail = response.data["detail"]
         response.data = {"code": getattr(detail, "code", "error"), "detail": str(detail)}
     return response
+
+
+def not_found(request, exception=None):
+    """Django's 404 for URLs no view matched (e.g. an id that is not a UUID): JSON under /api/,
+    like every other API error; the usual page elsewhere."""
+    from django.http import JsonResponse
+    from django.views.defaults import page_not_found
+
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": "not_found", "detail": "Not found."}, status=404)
+    return page_not_found(request, exception)

@@ -110,6 +110,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # The API refuses query parameters a view does not take, as it refuses unknown fields.
+    "sigmd_portal.query_parameters.UnknownQueryParametersMiddleware",
 ]
 
 ROOT_URLCONF = "sigmd_portal.urls"

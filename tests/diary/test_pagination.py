@@ -84,3 +84,20 @@ def test_every_clinician_list_is_a_page(path, clinician):
     response = client_for(clinician).get(path)
     assert response.status_code == 200
     assert set(response.json()) == {"next", "previous", "results"}
+
+
+def test_an_unknown_or_misspelt_query_parameter_is_a_400_not_everything(child, owner):
+    client = client_for(owner)
+    response = client.get("/api/v1/alerts/?statu=open")
+    assert response.status_code == 400 and "statu" in response.json()["errors"]
+    assert client.get(f"/api/v1/profiles/{child.id}/?expand=all").status_code == 400
+    assert client.get("/api/v1/alerts/?status=open&page_size=5").status_code == 200
+
+
+def test_a_filter_of_the_wrong_kind_is_a_400(owner):
+    client = client_for(owner)
+    assert client.get("/api/v1/alerts/?status=").status_code == 400
+    assert client.get("/api/v1/alerts/?status=closed").status_code == 400
+    assert client.get("/api/v1/alerts/?profile=not-an-id").status_code == 400
+    assert client.get("/api/v1/alerts/?page_size=abc").status_code == 400
+    assert client.get("/api/v1/alerts/?page_size=0").status_code == 400
