@@ -199,7 +199,13 @@ class PushSubscriptionView(GenericAPIView):
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(PushSubscriptionOutSerializer(subscription).data, status=code)
 
-    @extend_schema(request=PushEndpointSerializer, responses={204: NO_CONTENT})
+    @extend_schema(
+        request=PushEndpointSerializer,
+        responses={
+            204: NO_CONTENT,
+            404: OpenApiResponse(ErrorSerializer, description="No subscription of yours has this endpoint."),
+        },
+    )
     def delete(self, request: Request) -> Response:
         """Forget this device's subscription (e.g. on signing out)."""
         body = PushEndpointSerializer(data=request.data)

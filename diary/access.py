@@ -79,7 +79,7 @@ def access_entry(
     entry's row only, in the same query.
     """
     profiles = profiles_managed_by(user) if managed else profiles_visible_to(user)
-    entries = model.objects.select_related("profile").filter(
+    entries = model._default_manager.select_related("profile").filter(
         profile_id=profile_id, profile__in=profiles.values("pk")
     )
     if lock:
@@ -89,6 +89,6 @@ def access_entry(
         return entry
     if managed and user.is_clinician:
         access_profile(user, profile_id)  # 404 unless they may read the profile
-        if model.objects.filter(profile_id=profile_id, pk=entry_id).exists():
+        if model._default_manager.filter(profile_id=profile_id, pk=entry_id).exists():
             raise ReadOnly()
     raise Http404("No such entry.")

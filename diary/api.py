@@ -25,7 +25,7 @@ from sigmd_portal.api import ErrorSerializer
 
 from . import guidance, managers, services
 from .access import access_entry, access_profile, profiles_visible_to
-from .models import CareLink, Entry, InfectionEpisode, Profile, ProfileManager, SymptomEntry
+from .models import CareLink, Entry, InfectionEpisode, Profile, SymptomEntry
 from .serializers import (
     AccessLogEntrySerializer,
     CareLinkSerializer,
@@ -205,7 +205,7 @@ class EntryView(ProfileScopedView):
 
     def schema_responses(self, method: str) -> dict | None:
         written = self.written()
-        return {
+        by_method: dict[str, dict] = {
             "POST": {
                 201: OpenApiResponse(written, description="Created."),
                 200: OpenApiResponse(
@@ -215,7 +215,8 @@ class EntryView(ProfileScopedView):
             },
             "PATCH": {200: written, 412: STALE},
             "DELETE": {204: NO_CONTENT, 412: STALE},
-        }.get(method)
+        }
+        return by_method.get(method)
 
 
 class EntryListView(ListModelMixin, EntryView):
@@ -224,7 +225,7 @@ class EntryListView(ListModelMixin, EntryView):
 
     def get(self, request: Request, profile_id: str) -> Response:
         profile = self.profile(obj=self.model)
-        page = self.paginate_queryset(self.model.objects.filter(profile=profile))
+        page = self.paginate_queryset(self.model._default_manager.filter(profile=profile))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def post(self, request: Request, profile_id: str) -> Response:
@@ -333,10 +334,7 @@ class ManagerDetailView(ProfileScopedView):
 
     def delete(self, request: Request, profile_id: str, user_id: str) -> Response:
         profile = self.profile(managed=True)
-        try:
-            managers.manager_remove(profile=profile, user_id=user_id, by=request.user)
-        except ProfileManager.DoesNotExist:
-            raise exceptions.NotFound() from None
+        managers.manager_remove(profile=profile, user_id=user_id, by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

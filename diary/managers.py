@@ -19,7 +19,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import models, transaction
+from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
@@ -46,7 +47,8 @@ def access_log_pseudonymise(*, profile_id: Any) -> int:
     )
 
 
-def entry_models() -> list[type[Entry]]:
+def entry_models() -> list[type[models.Model]]:
+    """Every concrete entry type, those added later included."""
     return [model for model in Entry.__subclasses__() if not model._meta.abstract]
 
 
@@ -79,7 +81,7 @@ def manager_remove(*, profile: Profile, user_id: Any, by: User) -> None:
     links = list(ProfileManager.objects.select_for_update().filter(profile=profile).select_related("user"))
     removed = next((link for link in links if link.user_id == user_id), None)
     if removed is None:
-        raise ProfileManager.DoesNotExist()
+        raise Http404("No such manager.")
     if len(links) == 1:
         raise RuleViolation("You are this diary's only manager: delete the profile instead.", field="user")
     removed.delete()

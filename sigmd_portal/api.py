@@ -37,8 +37,8 @@ def json_type_error(field: serializers.Field, value: Any) -> str | None:
 
 
 class StrictSerializerMixin:
-    """Reject fields the serializer does not know, so nothing is mass-assigned silently, and
-    values of another JSON type than the schema documents."""
+    """Reject fields the serializer does not know or does not let you write, so nothing is
+    mass-assigned silently, and values of another JSON type than the schema documents."""
 
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, dict):
@@ -46,10 +46,14 @@ class StrictSerializerMixin:
             unknown = sorted(set(data) - set(fields))
             if unknown:
                 raise serializers.ValidationError({name: ["This field is not allowed."] for name in unknown})
+            # The server sets these (a version, a timestamp): sending one is refused, not ignored.
+            read_only = sorted(name for name in data if fields[name].read_only)
+            if read_only:
+                raise serializers.ValidationError({name: ["This field is read-only."] for name in read_only})
             wrong = {
                 name: [message]
                 for name, value in data.items()
-                if not fields[name].read_only and (message := json_type_error(fields[name], value))
+                if (message := json_type_error(fields[name], value))
             }
             if wrong:
                 raise serializers.ValidationError(wrong)
@@ -116,6 +120,13 @@ class SigmdAutoSchema(AutoSchema):
         hook = getattr(self.view, "schema_responses", None)
         described = hook(self.method) if hook else None
         return described if described is not None else super().get_response_serializers()
+
+    def _map_serializer(self, serializer: Any, direction: Any, bypass_extensions: bool = False) -> dict:
+        # A strict serializer refuses fields it does not know: say so in the schema.
+        mapped = super()._map_serializer(serializer, direction, bypass_extensions)
+        if direction == "request" and isinstance(serializer, StrictSerializerMixin):
+            mapped["additionalProperties"] = False
+        return mapped
 
     def _get_request_body(self, direction: Any = "request") -> Any:
         # drf-spectacular describes bodies for POST, PUT and PATCH only; a view whose DELETE
