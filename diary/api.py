@@ -68,13 +68,15 @@ class ProfileScopedView(GenericAPIView):
     """A view under /profiles/{profile_id}/: finds the profile through the access function
     and writes the access log for anyone other than its managers."""
 
-    def profile(self, *, managed: bool = False, lock: bool = False, obj: Any = None) -> Profile:
+    def profile(
+        self, *, managed: bool = False, lock: bool = False, action: str = "read", obj: Any = None
+    ) -> Profile:
         user = self.request.user
         profile = access_profile(user, self.kwargs["profile_id"], managed=managed, lock=lock)
         # Managers are never clinicians, and non-clinicians see only what they manage.
         if user.is_clinician:
             services.access_record(
-                actor=user, profile=profile, action="read", obj=obj, ip=client_ip(self.request)
+                actor=user, profile=profile, action=action, obj=obj, ip=client_ip(self.request)
             )
         return profile
 
