@@ -36,10 +36,10 @@ def json_type_error(field: serializers.Field, value: Any) -> str | None:
     return None
 
 
+# Rejects fields the serializer does not know or does not let you write, so nothing is
+# mass-assigned silently, and values of another JSON type than the schema documents. (A comment,
+# not a docstring: drf-spectacular would show a docstring on every serializer built on it.)
 class StrictSerializerMixin:
-    """Reject fields the serializer does not know or does not let you write, so nothing is
-    mass-assigned silently, and values of another JSON type than the schema documents."""
-
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, dict):
             fields = self.fields  # type: ignore[attr-defined]
@@ -126,6 +126,14 @@ class SigmdAutoSchema(AutoSchema):
         mapped = super()._map_serializer(serializer, direction, bypass_extensions)
         if direction == "request" and isinstance(serializer, StrictSerializerMixin):
             mapped["additionalProperties"] = False
+        return mapped
+
+    def _map_serializer_field(self, field: Any, direction: Any, bypass_extensions: bool = False) -> dict:
+        # DRF refuses a NUL character in any text field: the schema says so with a pattern.
+        mapped = super()._map_serializer_field(field, direction, bypass_extensions)
+        plain_text = mapped.get("type") == "string" and not {"format", "enum", "pattern"} & set(mapped)
+        if direction == "request" and isinstance(field, serializers.CharField) and plain_text:
+            mapped["pattern"] = "^[^\\u0000]*$"
         return mapped
 
     def _get_request_body(self, direction: Any = "request") -> Any:
