@@ -119,6 +119,10 @@ for _segment, *_ in ENTRY_TYPES:
     EXPECTATIONS[f"{_segment}-list"] = api(reads(READERS, post=MANAGERS))
     EXPECTATIONS[f"{_segment}-detail"] = api(reads(READERS, patch=MANAGERS, delete=MANAGERS))
 
+# Where a path parameter of a route names another object than the parameter of that name
+# usually does: {route name: {parameter: key of world.kwargs}}.
+ROUTE_KWARGS: dict[str, dict[str, str]] = {}
+
 # allauth's headless API is the way in: anyone may call it, and allauth decides the answer.
 # The matrix asks of it only what it asks of every route: no 5xx, nothing foreign.
 AUTHENTICATION_ROUTES = {
@@ -163,6 +167,7 @@ class Route:
 
     def url(self, world: World) -> str:
         values = dict(world.kwargs)
+        values.update({param: world.kwargs[key] for param, key in ROUTE_KWARGS.get(self.name, {}).items()})
         segment = self.name.removesuffix("-detail")
         if "entry_id" in self.parameters:
             values["entry_id"] = world.entry_ids[segment]
