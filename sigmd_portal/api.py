@@ -131,6 +131,8 @@ class SigmdAutoSchema(AutoSchema):
     def _map_serializer_field(self, field: Any, direction: Any, bypass_extensions: bool = False) -> dict:
         # DRF refuses a NUL character in any text field: the schema says so with a pattern.
         mapped = super()._map_serializer_field(field, direction, bypass_extensions)
+        if not isinstance(mapped, dict):
+            return mapped  # e.g. a hidden field: nothing to describe
         if direction == "request" and isinstance(field, serializers.SlugField) and "pattern" not in mapped:
             mapped["pattern"] = "^[-a-zA-Z0-9_]+$"  # what SlugField accepts (not allow_unicode)
         plain_text = mapped.get("type") == "string" and not {"format", "enum", "pattern"} & set(mapped)
