@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from io import StringIO
 
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -186,17 +188,8 @@ def build_world() -> World:
         user=users["clinician"], endpoint="https://fcm.googleapis.com/fcm/send/world", p256dh="k", auth="a"
     )
     world.own({"clinician"}, "https://fcm.googleapis.com/fcm/send/world")
-    article = Article.objects.create(
-        slug="what-is-sigmd",
-        title="What is SIgMD?",
-        summary="s",
-        body_markdown="b",
-        body_html="<p>b</p>",
-        audience=["all"],
-        topics=["basics"],
-        reviewed_on=dt.date(2026, 1, 1),
-        content_hash="x",
-    )
+    call_command("sync_education", stdout=StringIO())  # the real articles, as the site serves them
+    article = Article.objects.get(slug="what-is-sigmd")
     world.kwargs.update(
         alert_id=str(alert.pk),
         notification_id=str(note.pk),
