@@ -40,6 +40,10 @@ def json_type_error(field: serializers.Field, value: Any) -> str | None:
 # mass-assigned silently, and values of another JSON type than the schema documents. (A comment,
 # not a docstring: drf-spectacular would show a docstring on every serializer built on it.)
 class StrictSerializerMixin:
+    # False for a serializer that validates text rather than JSON (e.g. a YAML file read as
+    # text, where every value is a string): only unknown and read-only fields are refused then.
+    json_types = True
+
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, dict):
             fields = self.fields  # type: ignore[attr-defined]
@@ -53,7 +57,7 @@ class StrictSerializerMixin:
             wrong = {
                 name: [message]
                 for name, value in data.items()
-                if (message := json_type_error(fields[name], value))
+                if self.json_types and (message := json_type_error(fields[name], value))
             }
             if wrong:
                 raise serializers.ValidationError(wrong)
