@@ -279,8 +279,8 @@ def persisted(row: models.Model, name: str, forged: object) -> bool:
         column = model._meta.get_field(name)
     except Exception:
         column = next((f for f in model._meta.concrete_fields if f.attname == name), None)
-    if column is None:
-        return False  # computed in the response (e.g. `guidance`, `below_range`): nothing stored
+    if column is None or not (column.concrete or column.many_to_many):
+        return False  # computed or another table's (e.g. `guidance`, a reverse relation): not stored here
     if column.many_to_many:
         return str(FORGED_UUID) in {str(pk) for pk in getattr(row, name).values_list("pk", flat=True)}
     stored = getattr(row, column.attname)
