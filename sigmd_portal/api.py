@@ -23,6 +23,8 @@ def json_type_error(field: serializers.Field, value: Any) -> str | None:
         return None if isinstance(value, int) and not isinstance(value, bool) else "Must be a whole number."
     if isinstance(field, serializers.DecimalField | serializers.FloatField):
         ok = isinstance(value, int | float) and not isinstance(value, bool)
+        if getattr(field, "coerce_to_string", False):  # a decimal the schema shows as a string
+            ok = ok or isinstance(value, str)
         return None if ok else "Must be a number."
     if isinstance(
         field,
