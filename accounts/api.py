@@ -14,7 +14,7 @@ class MeView(RetrieveUpdateAPIView):
     serializer_class = MeSerializer
     # Reachable before a clinician sets up TOTP: it holds no patient data.
     permission_classes = [permissions.IsAuthenticated]
-    http_method_names = ["get", "patch", "head", "options"]
+    http_method_names = ["get", "patch", "head"]
 
     def get_object(self):
         return self.request.user
@@ -32,7 +32,6 @@ class CareTeamListView(ListAPIView):
 
     serializer_class = CareTeamSerializer
     permission_classes = [IsClinician]
-    pagination_class = None
 
     def get_queryset(self):
         return CareTeam.objects.filter(memberships__user=self.request.user).order_by("name")

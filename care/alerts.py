@@ -13,15 +13,16 @@ from django.utils import timezone
 
 from accounts.models import CareTeam, User
 from diary import clinical
+from diary.errors import IllegalTransition
 from diary.models import Profile
 from diary.services import access_record
 
 from . import rules
 from .models import Alert, AlertStatus, Priority
 
-
-class AlertTransitionError(Exception):
-    """Acknowledging or resolving an alert that is already resolved."""
+# Acknowledging or resolving an alert that is already resolved: the domain's error, answered
+# 409 `illegal_transition` by the API's one exception handler.
+AlertTransitionError = IllegalTransition
 
 
 def dedup_key(*, team: CareTeam | None, profile: Profile, finding: rules.Finding) -> str:

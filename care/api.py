@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -14,16 +12,21 @@ from rest_framework.response import Response
 
 from accounts.models import CareTeam
 from accounts.permissions import IsClinician
-from diary.api import ProfileScopedView, client_ip
+from diary.api import NO_CONTENT, ProfileScopedView, client_ip
 from diary.selectors import profile_summary
+from sigmd_portal.api import ErrorSerializer
 
 from . import rules
-from .alerts import AlertTransitionError, alert_acknowledge, alert_resolve, alerts_seen
+from .alerts import alert_acknowledge, alert_resolve, alerts_seen
 from .models import Notification, PushSubscription
+from .push_subscriptions import push_subscription_register
 from .selectors import alerts_visible_to, team_in_force, team_settings, thresholds_met
 from .serializers import (
+    AlertFilterSerializer,
     AlertSerializer,
+    NotificationFilterSerializer,
     NotificationSerializer,
+    PushEndpointSerializer,
     PushKeySerializer,
     PushSubscriptionOutSerializer,
     PushSubscriptionSerializer,
@@ -34,28 +37,28 @@ from .serializers import (
 from .thresholds import team_rules_replace
 
 
-@extend_schema(tags=["alerts"])
+@extend_schema(tags=["alerts"], parameters=[AlertFilterSerializer])
 class AlertListView(ListAPIView):
     """Clinicians: alerts for their teams' linked profiles. Patients and caregivers: alerts on
     their own profiles, read-only (shows when the care team saw them). Filter: ?status=, ?profile=."""
 
     serializer_class = AlertSerializer
+    query_parameters = ("status", "profile")
 
     def get_queryset(self):
+        filters = AlertFilterSerializer(data=self.request.query_params.dict())
+        filters.is_valid(raise_exception=True)
         alerts = alerts_visible_to(self.request.user).select_related("team", "profile", "acknowledged_by")
-        if status_ := self.request.query_params.get("status"):
+        if status_ := filters.validated_data.get("status"):
             alerts = alerts.filter(status=status_)
-        if profile := self.request.query_params.get("profile"):
-            try:
-                alerts = alerts.filter(profile_id=uuid.UUID(profile))
-            except ValueError:
-                raise exceptions.ValidationError({"profile": ["Not a valid id."]}) from None
+        if profile := filters.validated_data.get("profile"):
+            alerts = alerts.filter(profile_id=profile)
         return alerts
 
     def list(self, request: Request, *args, **kwargs) -> Response:
-        alerts = list(self.get_queryset())
+        alerts = self.paginate_queryset(self.get_queryset())
         alerts_seen(actor=request.user, alerts=alerts, ip=client_ip(request))
-        return Response(self.get_serializer(alerts, many=True).data)
+        return self.get_paginated_response(self.get_serializer(alerts, many=True).data)
 
 
 class AlertTransitionView(GenericAPIView):
@@ -68,30 +71,29 @@ class AlertTransitionView(GenericAPIView):
         return alert
 
 
-@extend_schema(tags=["alerts"], request=None, responses={200: AlertSerializer, 409: OpenApiResponse()})
+ILLEGAL_TRANSITION = OpenApiResponse(
+    ErrorSerializer, description="`illegal_transition`: the alert is already resolved."
+)
+
+
+@extend_schema(tags=["alerts"], request=None, responses={200: AlertSerializer, 409: ILLEGAL_TRANSITION})
 class AlertAcknowledgeView(AlertTransitionView):
     def post(self, request: Request, alert_id: str) -> Response:
-        try:
-            alert = alert_acknowledge(alert=self.alert(alert_id), user=request.user, ip=client_ip(request))
-        except AlertTransitionError as exc:
-            return Response({"detail": str(exc), "code": "resolved"}, status=status.HTTP_409_CONFLICT)
+        alert = alert_acknowledge(alert=self.alert(alert_id), user=request.user, ip=client_ip(request))
         return Response(AlertSerializer(alert).data)
 
 
 @extend_schema(
-    tags=["alerts"], request=ResolveSerializer, responses={200: AlertSerializer, 409: OpenApiResponse()}
+    tags=["alerts"], request=ResolveSerializer, responses={200: AlertSerializer, 409: ILLEGAL_TRANSITION}
 )
 class AlertResolveView(AlertTransitionView):
     def post(self, request: Request, alert_id: str) -> Response:
         alert = self.alert(alert_id)
         body = ResolveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            alert = alert_resolve(
-                alert=alert, user=request.user, note=body.validated_data["note"], ip=client_ip(request)
-            )
-        except AlertTransitionError as exc:
-            return Response({"detail": str(exc), "code": "resolved"}, status=status.HTTP_409_CONFLICT)
+        alert = alert_resolve(
+            alert=alert, user=request.user, note=body.validated_data["note"], ip=client_ip(request)
+        )
         return Response(AlertSerializer(alert).data)
 
 
@@ -172,26 +174,46 @@ class PushSubscriptionView(GenericAPIView):
 
     permission_classes = [IsAuthenticated]
     serializer_class = PushSubscriptionSerializer
+    delete_takes_body = True  # DELETE names the endpoint in its body, as POST does
 
-    @extend_schema(responses={201: PushSubscriptionOutSerializer, 200: PushSubscriptionOutSerializer})
+    @extend_schema(
+        responses={
+            201: PushSubscriptionOutSerializer,
+            200: PushSubscriptionOutSerializer,
+            409: OpenApiResponse(
+                ErrorSerializer,
+                description="`endpoint_taken`: the endpoint is registered to another account; "
+                "it is not moved. Unsubscribe in the browser and subscribe again.",
+            ),
+        }
+    )
     def post(self, request: Request) -> Response:
+        """Register this device. Endpoints must be on a known push service
+        (`SIGMD_PUSH_SERVICE_HOSTS`: FCM, Mozilla, Apple, Windows)."""
         body = self.get_serializer(data=request.data)
         body.is_valid(raise_exception=True)
         keys = body.validated_data.get("keys")
         if not keys:
             raise exceptions.ValidationError({"keys": ["This field is required."]})
-        # The endpoint is a secret only the browser knows: whoever signs in on that device now owns
-        # it, so the previous account stops getting pushes on a device it no longer uses.
-        subscription, created = PushSubscription.objects.update_or_create(
+        subscription, created = push_subscription_register(
+            user=request.user,
             endpoint=body.validated_data["endpoint"],
-            defaults={"user": request.user, "p256dh": keys["p256dh"], "auth": keys["auth"]},
+            p256dh=keys["p256dh"],
+            auth=keys["auth"],
         )
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(PushSubscriptionOutSerializer(subscription).data, status=code)
 
-    @extend_schema(responses={204: None})
+    @extend_schema(
+        request=PushEndpointSerializer,
+        responses={
+            204: NO_CONTENT,
+            404: OpenApiResponse(ErrorSerializer, description="No subscription of yours has this endpoint."),
+        },
+    )
     def delete(self, request: Request) -> Response:
-        body = self.get_serializer(data=request.data)
+        """Forget this device's subscription (e.g. on signing out)."""
+        body = PushEndpointSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         deleted, _ = PushSubscription.objects.filter(
             user=request.user, endpoint=body.validated_data["endpoint"]
@@ -212,24 +234,27 @@ class PushKeyView(GenericAPIView):
         return Response({"enabled": settings.WEB_PUSH_ENABLED, "public_key": settings.VAPID_PUBLIC_KEY})
 
 
-@extend_schema(tags=["alerts"])
+@extend_schema(tags=["alerts"], parameters=[NotificationFilterSerializer])
 class NotificationListView(ListAPIView):
     """The clinician's in-app inbox: new and escalated alerts, newest first. ?unread=1 filters."""
 
     serializer_class = NotificationSerializer
     permission_classes = [IsClinician]
+    query_parameters = ("unread",)
 
     def get_queryset(self):
         # Through the alerts the clinician may still see: a revoked link empties the inbox too.
         notes = Notification.objects.filter(
             recipient=self.request.user, alert__in=alerts_visible_to(self.request.user)
         ).select_related("alert")
-        if self.request.query_params.get("unread") in {"1", "true"}:
+        filters = NotificationFilterSerializer(data=self.request.query_params.dict())
+        filters.is_valid(raise_exception=True)
+        if filters.validated_data.get("unread"):
             notes = notes.filter(read_at__isnull=True)
         return notes
 
 
-@extend_schema(tags=["alerts"], request=None, responses={204: None})
+@extend_schema(tags=["alerts"], request=None, responses={204: NO_CONTENT})
 class NotificationReadView(GenericAPIView):
     permission_classes = [IsClinician]
     serializer_class = NotificationSerializer

@@ -4,7 +4,8 @@ from diary.serializers import ImmuneSummaryMixin
 from sigmd_portal.api import StrictSerializer
 
 from . import rules
-from .models import Alert, Notification, PushSubscription, RuleCode
+from .models import Alert, AlertStatus, Notification, PushSubscription, RuleCode
+from .push_subscriptions import push_host_allowed
 from .rules import RuleSetting, Threshold
 
 
@@ -123,9 +124,14 @@ class PushSubscriptionSerializer(StrictSerializer):
     expirationTime = serializers.IntegerField(required=False, allow_null=True)
 
     def validate_endpoint(self, value: str) -> str:
-        if not value.startswith("https://"):
-            raise serializers.ValidationError("Push endpoints use https.")
+        if not push_host_allowed(value):
+            raise serializers.ValidationError("Not a known push service's https address.")
         return value
+
+
+class PushEndpointSerializer(StrictSerializer):
+    # Only looked up, never called: any text names it (and an unknown one is a 404).
+    endpoint = serializers.CharField(max_length=1000)
 
 
 class PushSubscriptionOutSerializer(serializers.ModelSerializer):
@@ -161,3 +167,12 @@ class NotificationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Notification
         fields = ["id", "alert", "kind", "priority", "created_at", "read_at"]
+
+
+class AlertFilterSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=AlertStatus.choices, required=False)
+    profile = serializers.UUIDField(required=False, help_text="Only this profile's alerts.")
+
+
+class NotificationFilterSerializer(serializers.Serializer):
+    unread = serializers.BooleanField(required=False, default=False, help_text="Only unread ones.")

@@ -358,14 +358,27 @@ class AccessAction(models.TextChoices):
     EXPORT = "export"
 
 
-class AccessLogEntry(models.Model):
-    """A read or write of a profile's data by someone other than its managers."""
+# The access log's object_type for a use of a read-only link shared with a doctor (no account).
+SHARE_LINK_OBJECT = "ShareLink"
 
-    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="access_log")
+
+class AccessLogEntry(models.Model):
+    """A read or write of a profile's data by someone other than its managers.
+
+    The family sees who by name and team (`actor_name`, `team_name`), never an e-mail or IP
+    address; those stay for operators. When the profile is deleted the rows are kept,
+    detached from it and marked with a pseudonym (`diary.managers.profile_pseudonym`)."""
+
+    profile = models.ForeignKey(
+        Profile, null=True, blank=True, on_delete=models.SET_NULL, related_name="access_log"
+    )
+    profile_pseudonym = models.CharField(max_length=32, blank=True, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    actor_email = models.EmailField()
+    actor_name = models.CharField(max_length=100, blank=True)
+    team_name = models.CharField(max_length=500, blank=True)
+    actor_email = models.EmailField(blank=True)
     action = models.CharField(max_length=8, choices=AccessAction.choices)
     object_type = models.CharField(max_length=40)
     object_id = models.CharField(max_length=64, blank=True)

@@ -14,6 +14,7 @@ from . import clinical
 from .clinical import DATE_TOLERANCE, GUIDANCE_LEVELS, choices
 from .growth import growth_centiles
 from .models import (
+    SHARE_LINK_OBJECT,
     AccessLogEntry,
     Analyte,
     CareLink,
@@ -417,21 +418,30 @@ class GuidanceSerializer(serializers.Serializer):
     articles = serializers.ListField(child=serializers.SlugField())
 
 
-def with_guidance(entry_serializer: type[EntrySerializer]) -> type[EntrySerializer]:
-    """The response shape of a create or update that carries safety guidance."""
+class GuidedEntryMixin(serializers.Serializer):
+    """The response to creating or updating an entry that carries safety guidance: the entry
+    and `guidance`, computed in the request (the view puts it in the context)."""
 
-    class WithGuidance(entry_serializer):  # type: ignore[valid-type, misc]
-        guidance = serializers.SerializerMethodField()
+    guidance = serializers.SerializerMethodField()
 
-        class Meta(entry_serializer.Meta):  # type: ignore[name-defined]
-            fields = [*entry_serializer.Meta.fields, "guidance"]
+    @extend_schema_field(GuidanceSerializer)
+    def get_guidance(self, obj) -> dict:
+        return self.context["guidance"]
 
-        def get_guidance(self, obj) -> dict:
-            return self.context["guidance"]
 
-    WithGuidance.__name__ = entry_serializer.__name__.replace("Serializer", "WithGuidanceSerializer")
-    WithGuidance.__qualname__ = WithGuidance.__name__
-    return WithGuidance
+class InfectionEpisodeWithGuidanceSerializer(GuidedEntryMixin, InfectionEpisodeSerializer):
+    class Meta(InfectionEpisodeSerializer.Meta):
+        fields = [*InfectionEpisodeSerializer.Meta.fields, "guidance"]
+
+
+class SymptomEntryWithGuidanceSerializer(GuidedEntryMixin, SymptomEntrySerializer):
+    class Meta(SymptomEntrySerializer.Meta):
+        fields = [*SymptomEntrySerializer.Meta.fields, "guidance"]
+
+
+class InfusionWithGuidanceSerializer(GuidedEntryMixin, InfusionSerializer):
+    class Meta(InfusionSerializer.Meta):
+        fields = [*InfusionSerializer.Meta.fields, "guidance"]
 
 
 class ManagerSerializer(serializers.Serializer):
@@ -484,9 +494,25 @@ class InvitationSerializer(serializers.ModelSerializer):
 
 
 class AccessLogEntrySerializer(serializers.ModelSerializer):
+    """What the family sees: who by name and care team, never an e-mail or IP address."""
+
+    actor_name = serializers.CharField(
+        read_only=True, help_text="The person's name as they gave it; empty if they gave none."
+    )
+    team_name = serializers.CharField(
+        read_only=True, help_text="The care team(s) through which they saw the profile."
+    )
+    via_share_link = serializers.SerializerMethodField(
+        help_text="True when no account was behind it: a read-only link a manager shared with a doctor."
+    )
+
     class Meta:
         model = AccessLogEntry
-        fields = ["at", "actor_email", "action", "object_type", "object_id", "ip_address"]
+        fields = ["at", "actor_name", "team_name", "via_share_link", "action", "object_type", "object_id"]
+        read_only_fields = fields
+
+    def get_via_share_link(self, row: AccessLogEntry) -> bool:
+        return row.actor_id is None and row.object_type == SHARE_LINK_OBJECT
 
 
 class ProfileRefSerializer(serializers.ModelSerializer):

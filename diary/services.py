@@ -14,10 +14,12 @@ from django.utils import timezone
 
 from accounts.models import CareTeam, User
 
+from .errors import ReplayConflict, RuleViolation, StaleVersion
 from .models import (
     AccessLogEntry,
     CareLink,
     CareTeamInvitation,
+    Entry,
     EvaluationRequest,
     InfectionEpisode,
     ManagerInvitation,
@@ -34,18 +36,6 @@ EVALUATE_REQUESTS_TASK = "care.tasks.evaluate_requests"  # a list of request ids
 EVALUATION_BATCH = 500
 
 V = TypeVar("V", bound=models.Model)
-
-
-class ReplayConflict(Exception):
-    """A create reused an id that already names different content (or someone else's row)."""
-
-
-class PreconditionFailed(Exception):
-    """If-Match named a version that is no longer current."""
-
-
-class DiaryRuleBroken(Exception):
-    """A write the domain does not allow (e.g. removing a profile's last manager)."""
 
 
 # --- the evaluation outbox ---------------------------------------------------------------
@@ -192,7 +182,7 @@ def entry_create(
 def one_profile_of_your_own(*, user: User, data: dict[str, Any], profile_id: Any) -> None:
     own = user.managed_profiles.filter(relationship=Relationship.SELF).exclude(pk=profile_id)
     if data.get("relationship") == Relationship.SELF and own.exists():
-        raise DiaryRuleBroken("You already have a profile of your own.")
+        raise RuleViolation("You already have a profile of your own.", field="relationship")
 
 
 def profile_create(*, user: User, data: dict[str, Any]) -> tuple[Profile, bool]:
@@ -220,19 +210,11 @@ def etag_matches(row: Any, if_match: str | None) -> bool:
     return "*" in tags or row.etag in tags
 
 
-@transaction.atomic
-def versioned_update(
-    *,
-    queryset: models.QuerySet[V],
-    pk: Any,
-    data: dict[str, Any],
-    if_match: str | None,
-    evaluate: bool,
-) -> V:
-    """Apply a PATCH under a row lock; a stale If-Match changes nothing (412)."""
-    row = queryset.select_for_update().get(pk=pk)
+def versioned_update(*, row: V, data: dict[str, Any], if_match: str | None, evaluate: bool) -> V:
+    """Apply a PATCH to a row the caller holds locked (`access_entry(..., lock=True)`);
+    a stale If-Match changes nothing (412)."""
     if not etag_matches(row, if_match):
-        raise PreconditionFailed()
+        raise StaleVersion()
     for name, value in data.items():
         setattr(row, name, value)
     severity_marked(row, created=False)
@@ -244,17 +226,13 @@ def versioned_update(
     return row
 
 
-@transaction.atomic
-def versioned_delete(
-    *, queryset: models.QuerySet[Any], pk: Any, if_match: str | None, evaluate: bool
-) -> None:
-    row = queryset.select_for_update().get(pk=pk)
-    if not etag_matches(row, if_match):
-        raise PreconditionFailed()
-    profile_id = getattr(row, "profile_id", None)
-    row.delete()
-    if evaluate and profile_id is not None:
-        evaluation_request(profile_id=profile_id)
+def entry_delete(*, entry: Entry, if_match: str | None) -> None:
+    """Delete an entry the caller holds locked; its profile is evaluated again."""
+    if not etag_matches(entry, if_match):
+        raise StaleVersion()
+    profile_id = entry.profile_id
+    entry.delete()
+    evaluation_request(profile_id=profile_id)
 
 
 # --- managers -----------------------------------------------------------------------------
@@ -286,16 +264,6 @@ def manager_join(*, code: str, user: User) -> tuple[Profile, bool]:
     return invitation.profile, created
 
 
-@transaction.atomic
-def manager_remove(*, profile: Profile, user_id: Any) -> None:
-    links = ProfileManager.objects.select_for_update().filter(profile=profile)
-    if not links.filter(user_id=user_id).exists():
-        raise ProfileManager.DoesNotExist()
-    if links.count() == 1:
-        raise DiaryRuleBroken("A profile needs at least one manager; delete the profile instead.")
-    links.filter(user_id=user_id).delete()
-
-
 # --- consent: care links and invitations ---------------------------------------------------
 
 # No 0/O, 1/I/L: codes are read aloud over the phone.
@@ -322,8 +290,11 @@ def invitation_create(*, team: CareTeam, created_by: User, expires_at: datetime 
     )
 
 
-class InvalidInvitation(Exception):
-    pass
+class InvalidInvitation(RuleViolation):
+    default_detail = "This code is not valid or has expired."
+
+    def __init__(self) -> None:
+        super().__init__(field="code")
 
 
 @transaction.atomic
@@ -368,10 +339,10 @@ def care_link_revoke(*, link: CareLink, user: User) -> None:
 
 
 def access_record(
-    *, actor: User, profile: Profile, action: str, obj: Any = None, ip: str | None = None
+    *, actor: User | None, profile: Profile, action: str, obj: Any = None, ip: str | None = None
 ) -> None:
     """Log a read or write by someone other than the managers. `obj` is a row, a model class
-    (for a list), or None (the profile itself)."""
+    (for a list), or None (the profile itself). `actor` None: someone without an account."""
     if obj is None:
         object_type, object_id = "Profile", str(profile.pk)
     elif isinstance(obj, type):
@@ -381,9 +352,25 @@ def access_record(
     AccessLogEntry.objects.create(
         profile=profile,
         actor=actor,
-        actor_email=actor.email,
+        actor_name=(actor.display_name if actor else "") or "",
+        team_name=", ".join(teams_seeing(actor, profile)) if actor else "",
+        actor_email=actor.email if actor else "",
         action=action,
         object_type=object_type,
         object_id=object_id,
         ip_address=ip,
+    )
+
+
+def teams_seeing(user: User, profile: Profile) -> list[str]:
+    """The names of the user's care teams through which the profile is shared with them now."""
+    return list(
+        CareTeam.objects.filter(
+            memberships__user=user,
+            care_links__profile=profile,
+            care_links__revoked_at__isnull=True,
+        )
+        .order_by("name")
+        .values_list("name", flat=True)
+        .distinct()
     )

@@ -4,23 +4,26 @@ from . import api, immune_api, vocabulary
 from .models import InfectionEpisode, Infusion, LabResult, Measurement, SymptomEntry, Treatment, Vaccination
 from .serializers import (
     InfectionEpisodeSerializer,
+    InfectionEpisodeWithGuidanceSerializer,
     InfusionSerializer,
+    InfusionWithGuidanceSerializer,
     LabResultSerializer,
     MeasurementSerializer,
     SymptomEntrySerializer,
+    SymptomEntryWithGuidanceSerializer,
     TreatmentSerializer,
     VaccinationSerializer,
 )
 
-# (path segment, model, serializer, carries safety guidance)
+# (path segment, model, serializer, the answer to a write when it carries safety guidance)
 ENTRY_TYPES = [
-    ("infections", InfectionEpisode, InfectionEpisodeSerializer, True),
-    ("symptoms", SymptomEntry, SymptomEntrySerializer, True),
-    ("treatments", Treatment, TreatmentSerializer, False),
-    ("vaccinations", Vaccination, VaccinationSerializer, False),
-    ("labs", LabResult, LabResultSerializer, False),
-    ("infusions", Infusion, InfusionSerializer, True),
-    ("measurements", Measurement, MeasurementSerializer, False),
+    ("infections", InfectionEpisode, InfectionEpisodeSerializer, InfectionEpisodeWithGuidanceSerializer),
+    ("symptoms", SymptomEntry, SymptomEntrySerializer, SymptomEntryWithGuidanceSerializer),
+    ("treatments", Treatment, TreatmentSerializer, None),
+    ("vaccinations", Vaccination, VaccinationSerializer, None),
+    ("labs", LabResult, LabResultSerializer, None),
+    ("infusions", Infusion, InfusionSerializer, InfusionWithGuidanceSerializer),
+    ("measurements", Measurement, MeasurementSerializer, None),
 ]
 
 urlpatterns = [
@@ -57,8 +60,8 @@ urlpatterns = [
     ),
 ]
 
-for segment, model, serializer, carries_guidance in ENTRY_TYPES:
-    config = {"model": model, "serializer_class": serializer, "carries_guidance": carries_guidance}
+for segment, model, serializer, written in ENTRY_TYPES:
+    config = {"model": model, "serializer_class": serializer, "response_serializer_class": written}
     urlpatterns += [
         path(
             f"profiles/<uuid:profile_id>/{segment}/",

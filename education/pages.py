@@ -2,6 +2,7 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from .caching import publicly_cacheable
 from .models import Audience
@@ -9,6 +10,7 @@ from .selectors import article_list, published_articles, related_articles, topic
 from .serializers import ArticleFilterSerializer
 
 
+@require_safe
 @publicly_cacheable
 def article_list_page(request: HttpRequest) -> HttpResponse:
     filters = ArticleFilterSerializer(data=request.GET)
@@ -26,6 +28,7 @@ def article_list_page(request: HttpRequest) -> HttpResponse:
     return render(request, "education/article_list.html", context, status=200 if valid else 400)
 
 
+@require_safe
 @publicly_cacheable
 def article_page(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(published_articles(), slug=slug)

@@ -14,6 +14,7 @@ DEFAULT_ORDER = 100
 
 
 class ArticleSourceSerializer(StrictSerializer):
+    json_types = False  # front matter is read as text: every value arrives as a string
     """A publication the article is based on."""
 
     title = serializers.CharField(max_length=300)
@@ -28,6 +29,8 @@ class ArticleSourceSerializer(StrictSerializer):
 
 class FrontMatterSerializer(StrictSerializer):
     """The YAML header of an article file. Unknown keys are refused, so a typo cannot hide."""
+
+    json_types = False  # read as text: every value arrives as a string
 
     slug = serializers.SlugField(max_length=100)
     title = serializers.CharField(max_length=200)

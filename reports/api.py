@@ -70,11 +70,13 @@ def managed_profile(request: Request, profile_id) -> Profile:
         OpenApiParameter("to", OpenApiTypes.DATE, description="Last day (default: today)"),
         OpenApiParameter("questions", str, description="The family's questions, printed at the end"),
     ],
-    responses={200: PDF, 202: ReportJobSerializer},
+    responses={(200, "application/pdf"): PDF, (202, "application/json"): ReportJobSerializer},
 )
 class ReportPdfView(ProfileScopedView):
     """The visit summary PDF. A large one is rendered in the background: 202 with a
     `status_url` to poll, which answers the PDF once it is ready."""
+
+    validates_query = True  # a bad period or over-long questions: 400 (in the schema)
 
     content_negotiation_class = AnyAccept
     serializer_class = ReportJobSerializer
@@ -97,7 +99,10 @@ class ReportPdfView(ProfileScopedView):
         return pdf_response(services.report_render(profile=profile, params=params, today=today), profile)
 
 
-@extend_schema(tags=["reports"], responses={200: PDF, 202: ReportJobSerializer})
+@extend_schema(
+    tags=["reports"],
+    responses={(200, "application/pdf"): PDF, (202, "application/json"): ReportJobSerializer},
+)
 class ReportJobView(GenericAPIView):
     """A visit summary being rendered: 202 while pending, then the PDF (200)."""
 
@@ -125,10 +130,16 @@ class ReportJobView(GenericAPIView):
 @extend_schema(
     tags=["reports"],
     parameters=[OpenApiParameter("include", str, enum=["audit"], description="audit: add the access log")],
-    responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="FHIR R4B Bundle (collection)")},
+    responses={
+        (200, "application/fhir+json"): OpenApiResponse(
+            OpenApiTypes.OBJECT, description="FHIR R4B Bundle (collection)"
+        )
+    },
 )
 class FhirExportView(ProfileScopedView):
     """The profile as a FHIR R4B Bundle. `?include=audit` (managers) adds AuditEvents."""
+
+    validates_query = True
 
     content_negotiation_class = AnyAccept
 
@@ -239,6 +250,8 @@ class AccountExportView(GenericAPIView):
 @extend_schema(tags=["account"], request=ErasureSerializer, responses={204: None})
 class AccountView(GenericAPIView):
     """Erase the account, re-entering its password (see reports/erasure.py for what stays)."""
+
+    delete_takes_body = True  # the password, re-entered
 
     permission_classes = [IsAuthenticated]
     throttle_classes = [AccountEraseThrottle]

@@ -3,14 +3,15 @@
 What goes: the account and everything hanging off it (e-mail addresses, second factors, push
 subscriptions, sessions and app tokens, team memberships, in-app notifications), and every
 profile that only this account manages, with its entries, their django-simple-history rows,
-care links (so care teams see the profile gone), alerts, share links and access log.
+care links (so care teams see the profile gone), alerts and share links.
 
 What stays (the allowlist; tests/reports/test_erasure.py checks nothing else does):
 - profiles with another manager stay whole with them; rows there that named the erased
   account as their author (history rows, care links, share links, invitations) keep the row with
   the author emptied (the foreign keys are SET_NULL);
 - access-log rows in which the account was the reader (a clinician) are pseudonymised, not
-  deleted: the family keeps the record that someone read their data;
+  deleted: the family keeps the record that someone read their data; the access log of an erased
+  profile is kept detached from it under a pseudonym (diary.managers.access_log_pseudonymise);
 - alerts that the account acknowledged or resolved stay with the care team, without the name.
 """
 
@@ -28,9 +29,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from diary.access import profiles_managed_by
+from diary.managers import access_log_pseudonymise, history_erase
 from diary.models import AccessLogEntry, Profile
-
-from .export import entry_types
 
 CONFIRMATION_SUBJECT = "Your SIgMD Portal account has been erased"
 CONFIRMATION_BODY = """Your SIgMD Portal account and the diaries that only you managed have been erased.
@@ -80,13 +80,13 @@ def account_erase(*, user: User, password: str) -> None:
     user = User.objects.select_for_update().get(pk=user.pk)
     address = user.email
     doomed = list(profiles_only_managed_by(user).values_list("pk", flat=True))
+    # As deleting a profile does (diary.managers): its access log kept, pseudonymised; its
+    # history rows (which the delete itself adds to) removed after it.
+    for profile_id in doomed:
+        access_log_pseudonymise(profile_id=profile_id)
     Profile.objects.filter(pk__in=doomed).delete()
-    # History rows carry no database constraint to their profile, and the delete itself just
-    # wrote one more ("-") per row: remove them all, after it.
-    Profile.history.filter(id__in=doomed).delete()
-    for _, model in entry_types():
-        if hasattr(model, "history"):
-            model.history.filter(profile_id__in=doomed).delete()
+    for profile_id in doomed:
+        history_erase(profile_id=profile_id)
     AccessLogEntry.objects.filter(actor=user).update(actor=None, actor_email=pseudonym(user))
     sessions_end(user)
     user.delete()

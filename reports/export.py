@@ -94,7 +94,10 @@ def profile_part(profile: Profile, user: User) -> dict[str, Any]:
     part["manager_invitations"] = rows(
         ManagerInvitation.objects.filter(profile=profile).order_by("created_at"), exclude=frozenset({"code"})
     )
-    part["access_log"] = rows(profile.access_log.order_by("at"))
+    # As the family's access log shows it: by name and team, never an e-mail or IP address.
+    part["access_log"] = rows(
+        profile.access_log.order_by("at"), exclude=frozenset({"actor", "actor_email", "ip_address"})
+    )
     part["fhir"] = profile_bundle(profile, alerts=alerts_visible_to(user), include_audit=True)
     return part
 

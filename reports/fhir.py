@@ -293,12 +293,12 @@ def detected_issue(alert: Alert) -> dict[str, Any]:
 
 
 def audit_event(row: AccessLogEntry) -> dict[str, Any]:
+    # As the family's access log shows it: by name and team, never an e-mail or IP address.
+    name = ", ".join(part for part in (row.actor_name, row.team_name) if part)
     agent: dict[str, Any] = {
-        "who": {"display": row.actor_email if row.actor_id else SHARED_LINK},
+        "who": {"display": (name or "A care team member") if row.actor_id else SHARED_LINK},
         "requestor": True,
     }
-    if row.ip_address:
-        agent["network"] = {"address": row.ip_address, "type": "2"}
     return {
         "resourceType": "AuditEvent",
         "id": str(derived_id("access", row.pk)),

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import CareTeam, User
-from diary.models import AccessLogEntry, Profile
+from diary.models import SHARE_LINK_OBJECT, AccessLogEntry, Profile
 
 from .models import ReportJob, ReportStatus, ShareLink, token_digest
 from .pdf import render_visit_summary
@@ -71,7 +71,7 @@ def share_link_record_use(*, link: ShareLink, action: str, ip: str | None) -> No
         actor=None,
         actor_email="",
         action=action,
-        object_type="ShareLink",
+        object_type=SHARE_LINK_OBJECT,
         object_id=str(link.pk),
         ip_address=ip,
     )

@@ -77,12 +77,14 @@ def _evaluation_outbox() -> dict | None:
         return None
 
 
+@require_safe
 @never_cache
 @require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+@require_safe
 @never_cache
 @require_safe
 def readyz(request: HttpRequest) -> JsonResponse:

@@ -117,6 +117,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # The API refuses query parameters a view does not take, as it refuses unknown fields.
+    "sigmd_portal.query_parameters.UnknownQueryParametersMiddleware",
 ]
 
 ROOT_URLCONF = "sigmd_portal.urls"
@@ -276,6 +278,13 @@ VAPID_SUBJECT = env.str("VAPID_SUBJECT", default="mailto:care@localhost")
 if bool(VAPID_PUBLIC_KEY) != bool(VAPID_PRIVATE_KEY):
     raise ImproperlyConfigured("Set both VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY, or neither")
 WEB_PUSH_ENABLED = bool(VAPID_PUBLIC_KEY)
+# Push endpoints are accepted only on these push services' hosts (or their subdomains), so a
+# subscription can never make the server send requests elsewhere: FCM (Chrome, Edge on Android),
+# Mozilla autopush (Firefox), Apple (Safari), Windows Push Notification Services (Edge).
+SIGMD_PUSH_SERVICE_HOSTS = env.list(
+    "SIGMD_PUSH_SERVICE_HOSTS",
+    default=["fcm.googleapis.com", "push.services.mozilla.com", "push.apple.com", "notify.windows.com"],
+)
 
 # --- Accounts (django-allauth, headless) ------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -367,7 +376,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["accounts.permissions.MaySeeHealthData"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["sigmd_portal.json_limits.BoundedJSONParser"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "sigmd_portal.api.SigmdAutoSchema",
+    # Every list is a cursor page: {"next", "previous", "results"}, 50 by default, ?page_size= ≤ 200.
+    "DEFAULT_PAGINATION_CLASS": "sigmd_portal.pagination.CursorPage",
+    "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_CLASSES": [
         "sigmd_portal.throttles.AnonRateThrottle",
         "sigmd_portal.throttles.UserRateThrottle",
@@ -378,7 +390,8 @@ REST_FRAMEWORK = {
         "user": env.str("SIGMD_THROTTLE_USER", default="600/min"),
         "invitation_code": env.str("SIGMD_THROTTLE_INVITATION_CODE", default="10/hour"),
     },
-    "EXCEPTION_HANDLER": "sigmd_portal.api.exception_handler",
+    # The one place where errors (the domain's included) become JSON {"code", "detail"}.
+    "EXCEPTION_HANDLER": "sigmd_portal.exceptions.exception_handler",
     # OPTIONS answers 405: the schema at /api/schema/ describes the API, and DRF's metadata
     # introspection fails on views without a queryset.
     "DEFAULT_METADATA_CLASS": None,
@@ -398,8 +411,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    # Two enums share the field name "route": name each after what it routes.
+    # Several models share a field name (`kind`, `route`): name each choice set after what it is.
     "ENUM_NAME_OVERRIDES": {
+        "InfectionKindEnum": "diary.models.InfectionKind",
+        "TreatmentKindEnum": "diary.models.TreatmentKind",
+        "DeliveryKindEnum": "care.models.DeliveryKind",
         "TreatmentRouteEnum": "diary.models.Route",
         "InfusionRouteEnum": "diary.models.InfusionRoute",
     },

@@ -32,3 +32,6 @@ urlpatterns = [
         name="api-docs",
     ),
 ]
+
+# Under /api/ even a URL no view matches answers JSON, as every API error does.
+handler404 = "sigmd_portal.exceptions.not_found"

@@ -162,3 +162,9 @@ def clinician(team):
 def linked_child(child, team):
     link_to_team(child, team)
     return child
+
+
+def rows(response) -> list:
+    """The rows of one page of an API list (every list is a cursor page)."""
+    assert response.status_code == 200, response.content[:500]
+    return response.json()["results"]

@@ -11,7 +11,7 @@ from allauth.mfa.totp.forms import ActivateTOTPForm
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import mfa
 from accounts.permissions import session_passed_mfa
@@ -23,6 +23,7 @@ def next_of(request: HttpRequest) -> str:
     return safe_next(request, request.POST.get("next") or request.GET.get("next"))
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def sign_in(request: HttpRequest) -> HttpResponse:
     """Step one: e-mail and password (allauth's LoginForm, rate limits included)."""
     next_url = next_of(request)
@@ -42,6 +43,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     return render(request, "clinic/sign_in.html", {"form": form, "next": next_url}, status=status)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def sign_in_code(request: HttpRequest) -> HttpResponse:
     """Step two: the 6-digit code from the authenticator app, or a recovery code."""
     next_url = next_of(request)
@@ -63,6 +65,7 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @clinician_only
 def verify(request: ClinicianRequest) -> HttpResponse:
     """A signed-in clinician whose session has not passed the second factor (signed in some
@@ -84,6 +87,7 @@ def verify(request: ClinicianRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @clinician_only
 def reauthenticate(request: ClinicianRequest) -> HttpResponse:
     """The password again, before a change to how the account signs in."""
@@ -100,6 +104,7 @@ def reauthenticate(request: ClinicianRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @clinician_only
 def setup_2fa(request: ClinicianRequest) -> HttpResponse:
     """Set up an authenticator app with allauth's ActivateTOTPForm; the pending secret waits in

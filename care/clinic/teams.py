@@ -9,7 +9,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import CareTeam, User
 from diary.models import CareTeamInvitation
@@ -32,6 +32,7 @@ def pending_invitations(team: CareTeam):
     ).order_by("-created_at")
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @clinic_page
 def team_settings_page(request: ClinicianRequest, team_id: Any) -> HttpResponse:
     team = member_team(request, team_id)
@@ -75,6 +76,7 @@ def team_invitation_create(request: ClinicianRequest, team_id: Any) -> HttpRespo
     return redirect("clinic:invitation", team_id=team.pk, invitation_id=invitation.pk)
 
 
+@require_safe
 @clinic_page
 def team_invitation(request: ClinicianRequest, team_id: Any, invitation_id: Any) -> HttpResponse:
     team = member_team(request, team_id)

@@ -22,6 +22,7 @@ from diary.models import (
     Profile,
     ProfileManager,
 )
+from tests.conftest import rows
 
 pytestmark = pytest.mark.django_db
 
@@ -150,7 +151,7 @@ def test_the_demo_caregiver_logs_in_and_sees_both_children():
     token = login.json()["meta"]["session_token"]
     listed = client.get("/api/v1/profiles/", HTTP_X_SESSION_TOKEN=token)
     assert listed.status_code == 200
-    assert sorted(p["display_name"] for p in listed.json()) == ["Leo", "Maya"]
+    assert sorted(p["display_name"] for p in rows(listed)) == ["Leo", "Maya"]
 
 
 def test_the_demo_clinician_signs_in_at_the_clinic_and_sees_the_linked_patients():

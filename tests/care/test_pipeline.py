@@ -13,7 +13,7 @@ from care import evaluation
 from care.models import Alert, Delivery
 from care.tasks import sweep_evaluation_outbox
 from diary.models import EvaluationRequest
-from tests.conftest import client_for
+from tests.conftest import client_for, rows
 from tests.factories import CareTeamFactory, clinician_in, link_to_team
 
 pytestmark = pytest.mark.django_db
@@ -48,12 +48,12 @@ def test_four_ear_infections_raise_one_routine_alert_with_four_pieces_of_evidenc
     assert sorted(e["id"] for e in alert.evidence) == sorted(ids)
     assert (alert.threshold, alert.window_days, alert.age_band) == (4, 365, "child")
 
-    seen = client_for(clinician).get("/api/v1/alerts/").json()
+    seen = rows(client_for(clinician).get("/api/v1/alerts/"))
     assert [a["id"] for a in seen] == [str(alert.id)]
     assert len(seen[0]["evidence"]) == 4
-    assert [a["id"] for a in client.get("/api/v1/alerts/").json()] == [str(alert.id)]
-    assert client_for(stranger).get("/api/v1/alerts/").json() == []
-    assert client_for(other_team_clinician).get("/api/v1/alerts/").json() == []
+    assert [a["id"] for a in rows(client.get("/api/v1/alerts/"))] == [str(alert.id)]
+    assert rows(client_for(stranger).get("/api/v1/alerts/")) == []
+    assert rows(client_for(other_team_clinician).get("/api/v1/alerts/")) == []
     # Routine: in-app at once, e-mail waits for the digest.
     assert clinician.notifications.filter(alert=alert).exists()
     assert mail.outbox == []
@@ -120,8 +120,8 @@ def test_without_a_care_team_alerts_are_for_the_managers_only(commit, child, own
         commit(log, client_for(owner), child, ear_infection(d))
     alert = Alert.objects.get()
     assert alert.team is None
-    assert [a["id"] for a in client_for(owner).get("/api/v1/alerts/").json()] == [str(alert.id)]
-    assert client_for(clinician).get("/api/v1/alerts/").json() == []
+    assert [a["id"] for a in rows(client_for(owner).get("/api/v1/alerts/"))] == [str(alert.id)]
+    assert rows(client_for(clinician).get("/api/v1/alerts/")) == []
 
 
 def test_after_resolution_one_breakthrough_infection_raises_a_new_alert(

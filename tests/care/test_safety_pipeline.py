@@ -79,7 +79,7 @@ def test_a_febrile_60_day_old_logged_as_an_infection_gets_urgent_guidance_and_an
         "kind": "upper_respiratory",
         "onset": str(timezone.localdate()),
         "severity": "mild",
-        "max_temperature_c": "38.5",
+        "max_temperature_c": 38.5,
     }
     response = commit(log, client_for(owner), baby, body)
     guidance = response.json()["guidance"]
@@ -163,8 +163,8 @@ def test_an_entry_says_who_logged_it_and_the_client_cannot_change_that(child, ow
     rows = listed["results"] if isinstance(listed, dict) else listed
     assert rows[0]["created_by"]["id"] == str(owner.id)
     forged = {**body, "created_by": {"id": str(teammate.id), "display_name": "someone else"}}
-    ignored = client_for(owner).post(f"/api/v1/profiles/{child.id}/symptoms/", forged, format="json")
-    assert ignored.json()["created_by"]["id"] == str(owner.id)  # read-only: what the client says is ignored
+    refused = client_for(owner).post(f"/api/v1/profiles/{child.id}/symptoms/", forged, format="json")
+    assert refused.status_code == 400 and "created_by" in refused.json()["errors"]  # read-only: refused
     # A replay of the same entry by the other parent is the same entry, still the owner's.
     entry_id = str(uuid.uuid4())
     client_for(owner).post(f"/api/v1/profiles/{child.id}/symptoms/", {**body, "id": entry_id}, format="json")

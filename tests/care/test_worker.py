@@ -10,7 +10,7 @@ from care.models import Alert
 from care.tasks import sweep_evaluation_outbox
 from diary.models import EvaluationRequest
 from sigmd_portal.celery import app as celery_app
-from tests.conftest import client_for, reset_publisher
+from tests.conftest import client_for, reset_publisher, rows
 
 from .test_pipeline import ear_infection, log
 
@@ -44,8 +44,8 @@ def test_four_ear_infections_raise_exactly_one_alert_on_the_worker(
     )
     alert = Alert.objects.get()
     assert (alert.rule, len(alert.evidence)) == ("recurrent_ear_infections", 4)
-    assert [a["id"] for a in client_for(clinician).get("/api/v1/alerts/").json()] == [str(alert.id)]
-    assert client_for(stranger).get("/api/v1/alerts/").json() == []
+    assert [a["id"] for a in rows(client_for(clinician).get("/api/v1/alerts/"))] == [str(alert.id)]
+    assert rows(client_for(stranger).get("/api/v1/alerts/")) == []
 
 
 def test_a_severe_pneumonia_emails_each_clinician_within_seconds(

@@ -1,6 +1,8 @@
 import datetime as dt
 
-TODAY = dt.date.today()
+from django.utils import timezone
+
+TODAY = timezone.localdate()
 
 # One valid body per entry type, as a phone would send it.
 VALID = {

@@ -1,15 +1,16 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
-from tests.conftest import client_for
+from tests.conftest import client_for, rows
 
 from .conftest import VALID
 
 pytestmark = pytest.mark.django_db
-FUTURE = str(dt.date.today() + dt.timedelta(days=3))
-LATER = str(dt.date.today() - dt.timedelta(days=1))
-EARLIER = str(dt.date.today() - dt.timedelta(days=9))
+FUTURE = str(timezone.localdate() + dt.timedelta(days=3))
+LATER = str(timezone.localdate() - dt.timedelta(days=1))
+EARLIER = str(timezone.localdate() - dt.timedelta(days=9))
 
 CASES = [
     ("infections", {"kind": "flu"}, "kind"),
@@ -48,7 +49,7 @@ def test_invalid_entries_are_400_naming_the_field_and_save_nothing(kind, change,
     response = client.post(f"/api/v1/profiles/{child.id}/{kind}/", {**VALID[kind], **change}, format="json")
     assert response.status_code == 400, response.json()
     assert field in response.json()["errors"]
-    assert client.get(f"/api/v1/profiles/{child.id}/{kind}/").json() == []
+    assert rows(client.get(f"/api/v1/profiles/{child.id}/{kind}/")) == []
 
 
 def test_a_patch_is_checked_against_the_stored_values(child, owner):

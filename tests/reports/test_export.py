@@ -56,7 +56,9 @@ def test_the_export_holds_every_row_of_the_users(owner, child, diary, team, clin
     assert profile["care_links"][0]["team_name"] == team.name
     assert [s["id"] for s in profile["share_links"]] == [str(share.pk)]
     assert "token_hash" not in profile["share_links"][0]
-    assert [row["actor_email"] for row in profile["access_log"]] == [clinician.email]
+    # The family's export shows who by name and team, never an e-mail or IP address.
+    assert [row["actor_name"] for row in profile["access_log"]] == [clinician.display_name]
+    assert clinician.email not in json.dumps(profile["access_log"], default=str)
     Bundle.model_validate(profile["fhir"])
     conditions = [e for e in profile["fhir"]["entry"] if e["resource"]["resourceType"] == "Condition"]
     assert len(conditions) == len(diary["episodes"])

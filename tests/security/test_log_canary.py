@@ -31,15 +31,15 @@ VALID = {
     "symptoms": {"recorded_at": "now", "symptoms": ["stiff_neck"], "temperature_c": 40.2},
     "treatments": {"kind": "antibiotic", "name": "x", "route": "oral", "started_on": str(TODAY)},
     "vaccinations": {"vaccine": "PCV20", "given_on": str(TODAY)},
-    "labs": {"analyte": "IgM", "value": "0.1", "unit": "g/L", "collected_on": str(TODAY)},
+    "labs": {"analyte": "IgM", "value": 0.1, "unit": "g/L", "collected_on": str(TODAY)},
     "infusions": {
         "given_on": str(TODAY),
         "product": "x",
         "route": "iv",
-        "dose_g": "10",
+        "dose_g": 10,
         "reactions": ["headache"],
     },
-    "measurements": {"measured_on": str(TODAY), "weight_kg": "20.5"},
+    "measurements": {"measured_on": str(TODAY), "weight_kg": 20.5},
 }
 
 

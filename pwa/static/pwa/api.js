@@ -48,8 +48,6 @@ export async function listAll(url) {
   while (next) {
     const result = await request("GET", next);
     if (!result.ok) return { ...result, data: null };
-    // TODO(merge): remove array shape (this branch's server still answers plain arrays).
-    if (Array.isArray(result.data)) return { ...result, data: result.data };
     items.push(...(result.data.results || []));
     next = result.data.next;
   }

@@ -29,11 +29,8 @@ const OBJECTS = {
 
 // Who: the clinician's name and team, or "A shared link" (with its note).
 export function who(row) {
-  if (row.share_link || row.via_share_link || row.actor_type === "share_link") {
-    const note = (row.share_link && row.share_link.note) || row.share_link_note;
-    return note ? `A shared link (${note})` : "A shared link";
-  }
-  const name = row.actor_display_name || row.actor_name || row.actor_email || "Someone who has left";
+  if (row.via_share_link) return "A shared link";
+  const name = row.actor_name || "A member of the care team";
   return row.team_name ? `${name}, ${row.team_name}` : name;
 }
 
