@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -14,6 +15,7 @@ from playwright.sync_api import Page, expect
 
 from care.models import Alert
 from diary.models import SymptomEntry
+from tests.conftest import client_for
 from tests.factories import PASSWORD, CareTeamFactory, ProfileFactory, UserFactory, clinician_in
 
 from .conftest import ARTIFACTS, entry, sign_in
@@ -89,20 +91,18 @@ def test_each_entry_says_which_parent_logged_it(page: Page):
     user = UserFactory(role="caregiver", display_name="Sam")
     other = UserFactory(role="caregiver", display_name="Alex")
     child = ProfileFactory(display_name="Hal", managed_by=[user, other])
-    mine = SymptomEntry.objects.create(profile=child, recorded_at=timezone.now(), symptoms=["cough"])
-    theirs = SymptomEntry.objects.create(profile=child, recorded_at=timezone.now(), symptoms=["rash"])
-    # `created_by` comes with the clinical engineer's branch: until the merge, add it to the answer.
-    authors = {str(mine.pk): user, str(theirs.pk): other}
-
-    def with_authors(route):
-        response = route.fetch()
-        rows = response.json()
-        for row in rows if isinstance(rows, list) else rows["results"]:
-            author = authors[row["id"]]
-            row["created_by"] = {"id": str(author.pk), "display_name": author.display_name}
-        route.fulfill(response=response, json=rows)
-
-    page.route("**/api/v1/profiles/*/symptoms/", with_authors)
+    # Each parent logs through the API, which records who did (created_by).
+    for author, code in ((user, "cough"), (other, "rash")):
+        body = {
+            "id": str(uuid.uuid4()),
+            "recorded_at": timezone.now().isoformat(),
+            "symptoms": [code],
+            "severity": 2,
+        }
+        assert (
+            client_for(author).post(f"/api/v1/profiles/{child.pk}/symptoms/", body, format="json").status_code
+            == 201
+        )
     sign_in(page, user.email)
     expect(entry(page, "Cough")).to_contain_text("Logged by you")
     expect(entry(page, "Rash")).to_contain_text("Logged by Alex")
