@@ -452,7 +452,7 @@ def bench_alert_latency(svc: Services, world: dict) -> None:
     c = Client(svc.app_port, world["token"])
     for pid in world["alert_profiles"]:
         body = {"id": str(uuid.uuid4()), "recorded_at": datetime.now(UTC).isoformat(),
-                "symptoms": ["stiff_neck"], "temperature_c": "38.5", "severity": 7}  # fmt: skip
+                "symptoms": ["stiff_neck"], "temperature_c": 38.5, "severity": 7}  # fmt: skip
         sent = datetime.now(UTC)
         status, _, _ = c.call("POST", f"/api/v1/profiles/{pid}/symptoms/", body)
         assert status == 201, status
