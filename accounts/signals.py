@@ -44,6 +44,7 @@ def _authenticator_removed(sender, request, user, authenticator, **kwargs) -> No
 
 @receiver(pre_save, sender=User)
 def _remember_deactivation(sender, instance: User, **kwargs) -> None:
+    # Carried from pre_save to post_save on the instance: a flag, not a field.
     instance._being_deactivated = (  # type: ignore[attr-defined]
         not instance._state.adding
         and not instance.is_active

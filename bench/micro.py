@@ -30,7 +30,7 @@ setup_test_environment()
 
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_databases, teardown_databases  # noqa: E402
-from django.utils import timezone  # noqa: E402
+from django.utils import timezone  # noqa: E402 — after django.setup(), like the imports above
 
 
 def timed(fn, *, repeat: int) -> tuple[float, float]:

@@ -183,6 +183,7 @@ def rules_formset(data: Any, *, settings: rules.Settings) -> BaseRuleFormSet:
         }
         for rule in RULES_IN_ORDER
     ]
+    # formset_factory() is typed as returning a plain BaseFormSet; RuleFormSet is built on BaseRuleFormSet.
     formset: BaseRuleFormSet = RuleFormSet(data, initial=initial, prefix="rules")  # type: ignore[assignment]
     return formset
 

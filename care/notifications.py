@@ -101,8 +101,8 @@ def delivery_send(*, delivery_id: Any) -> str:
             delivery.save(update_fields=["status"])
             return delivery.status
         digest_count = 0
-        if delivery.kind == DeliveryKind.DIGEST:
-            digest_count = routine_alerts_for_digest(delivery.recipient, delivery.digest_date).count()  # type: ignore[arg-type]
+        if delivery.kind == DeliveryKind.DIGEST and delivery.digest_date is not None:
+            digest_count = routine_alerts_for_digest(delivery.recipient, delivery.digest_date).count()
         message = message_for(
             recipient=delivery.recipient,
             kind=delivery.kind,

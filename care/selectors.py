@@ -123,6 +123,7 @@ def alerts_to_escalate(now: datetime) -> list[Alert]:
         .select_related("team")
     )
     # Compared here, not in SQL: SQLite (the embedded setup) cannot multiply an interval.
+    # with_active_consent() only keeps alerts of a team, so a.team is never None here.
     return [a for a in candidates if a.created_at <= now - timedelta(minutes=a.team.escalation_delay_minutes)]  # type: ignore[union-attr]
 
 

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from . import clinical
-from .clinical import ARTICLES, RED_FLAG_SYMPTOMS  # noqa: F401  (RED_FLAG_SYMPTOMS: a name others import)
+from .clinical import ARTICLES
 
 URGENT, CONTACT, ROUTINE = clinical.URGENT_LEVEL, clinical.CONTACT_LEVEL, clinical.ROUTINE_LEVEL
 

@@ -55,6 +55,7 @@ def entry_models() -> list[type[models.Model]]:
 def history_erase(*, profile_id: Any) -> None:
     """Delete the change history of a profile and of all its entries (django-simple-history
     keeps a copy of every version, notes and names included)."""
+    # `history` is added by django-simple-history at class creation, which stubs cannot see.
     Profile.history.filter(id=profile_id).delete()  # type: ignore[attr-defined]
     for model in entry_models():
         model.history.filter(profile_id=profile_id).delete()  # type: ignore[attr-defined]

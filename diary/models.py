@@ -174,6 +174,7 @@ class VaccinationQuerySet(models.QuerySet):
         )
 
 
+# from_queryset() builds the base class at run time, which mypy cannot follow.
 class VaccinationManager(models.Manager.from_queryset(VaccinationQuerySet)):  # type: ignore[misc]
     # A vaccination shows the titres that measure its response; prefetched, so a list of
     # vaccinations costs two queries however long it is.

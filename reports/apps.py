@@ -8,4 +8,4 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registered in the web process too, so a report is queued by task name.
-        from . import tasks  # noqa: F401
+        from . import tasks  # noqa: F401 — registers the report-rendering task with Celery

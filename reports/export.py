@@ -22,7 +22,6 @@ from diary.models import ManagerInvitation, Profile
 
 from .fhir import profile_bundle
 from .models import ShareLink
-from .selectors import optional_model
 
 FORMAT = "sigmd-account-export/1"
 # Never exported: secrets, and what only identifies a row inside the database.
@@ -33,12 +32,7 @@ def entry_types() -> list[tuple[str, type[models.Model]]]:
     """Every kind of diary entry, named as in the API's paths."""
     from diary.urls import ENTRY_TYPES
 
-    types: list[tuple[str, type[models.Model]]] = [(segment, model) for segment, model, *_ in ENTRY_TYPES]
-    for segment, name in (("infusions", "Infusion"), ("measurements", "Measurement")):
-        model = optional_model(name)
-        if model is not None and model not in {m for _, m in types}:
-            types.append((segment, model))
-    return types
+    return [(segment, model) for segment, model, *_ in ENTRY_TYPES]
 
 
 def row(obj: models.Model, *, exclude: frozenset[str] = frozenset()) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from care.models import Alert, RuleCode
 from diary.models import (
     AccessLogEntry,
     InfectionEpisode,
+    Infusion,
     LabResult,
     Profile,
     Relationship,
@@ -24,8 +25,6 @@ from diary.models import (
     Treatment,
     Vaccination,
 )
-
-from .selectors import optional_model
 
 SNOMED = "http://snomed.info/sct"
 LOINC = "http://loinc.org"
@@ -338,11 +337,9 @@ def resources_of(profile: Profile, *, alerts: QuerySet[Alert], include_audit: bo
     resources += [
         medication_statement(t) for t in Treatment.objects.filter(profile=profile).order_by("started_on")
     ]
-    if (infusion := optional_model("Infusion")) is not None:
-        resources += [
-            medication_administration(i)
-            for i in infusion._default_manager.filter(profile=profile).order_by("given_on")
-        ]
+    resources += [
+        medication_administration(i) for i in Infusion.objects.filter(profile=profile).order_by("given_on")
+    ]
     resources += [immunization(v) for v in Vaccination.objects.filter(profile=profile).order_by("given_on")]
     unresolved = alerts.filter(profile=profile).exclude(status="resolved").order_by("created_at")
     resources += [detected_issue(a) for a in unresolved]

@@ -10,7 +10,6 @@ from decimal import Decimal
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from django.apps import apps
 from django.db import models
 from django.db.models import QuerySet
 
@@ -19,7 +18,7 @@ from care import rules
 from care.models import Alert, RuleCode
 from care.selectors import longest_window, profile_facts, team_settings
 from diary import clinical
-from diary.models import InfectionEpisode, LabResult, Profile, Treatment, Vaccination
+from diary.models import InfectionEpisode, Infusion, LabResult, Profile, Treatment, Vaccination
 from diary.selectors import SUMMARY_ANALYTES, profile_summary
 
 RECENT_ALERT_DAYS = 90
@@ -29,14 +28,6 @@ DEFAULT_MONTHS = 12
 def default_period(today: date) -> tuple[date, date]:
     """The last 12 months, ending today."""
     return today - relativedelta(months=DEFAULT_MONTHS) + timedelta(days=1), today
-
-
-def optional_model(name: str) -> type[models.Model] | None:
-    """A diary model that may not exist yet on every branch (infusions, measurements)."""
-    try:
-        return apps.get_model("diary", name)
-    except LookupError:
-        return None
 
 
 def plain_number(value: Decimal | None) -> str:
@@ -186,13 +177,9 @@ def visit_summary(
         .filter(models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=start))
         .order_by("started_on")
     )
-    infusion = optional_model("Infusion")
-    if infusion is not None:
-        summary.infusions = list(
-            infusion._default_manager.filter(
-                profile=profile, given_on__gte=start, given_on__lte=end
-            ).order_by("given_on")
-        )
+    summary.infusions = list(
+        Infusion.objects.filter(profile=profile, given_on__gte=start, given_on__lte=end).order_by("given_on")
+    )
     summary.vaccinations = list(
         Vaccination.objects.filter(profile=profile, given_on__gte=start, given_on__lte=end).order_by(
             "given_on"
@@ -216,7 +203,6 @@ def report_size(profile: Profile, *, start: date, end: date) -> int:
         ),
         Vaccination.objects.filter(profile=profile, given_on__range=(start, end)),
         LabResult.objects.filter(profile=profile, analyte__in=SUMMARY_ANALYTES),
+        Infusion.objects.filter(profile=profile, given_on__range=(start, end)),
     ]
-    if (infusion := optional_model("Infusion")) is not None:
-        in_period.append(infusion._default_manager.filter(profile=profile, given_on__range=(start, end)))
     return sum(q.count() for q in in_period)

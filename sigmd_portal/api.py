@@ -48,7 +48,7 @@ class StrictSerializerMixin:
 
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, dict):
-            fields = self.fields  # type: ignore[attr-defined]
+            fields = self.fields  # type: ignore[attr-defined]  # a mixin: the serializer it joins has fields
             unknown = sorted(set(data) - set(fields))
             if unknown:
                 raise serializers.ValidationError({name: ["This field is not allowed."] for name in unknown})
@@ -63,7 +63,7 @@ class StrictSerializerMixin:
             }
             if wrong:
                 raise serializers.ValidationError(wrong)
-        return super().to_internal_value(data)  # type: ignore[misc]
+        return super().to_internal_value(data)  # type: ignore[misc]  # the serializer after this mixin in the MRO
 
 
 class StrictSerializer(StrictSerializerMixin, serializers.Serializer):

@@ -40,7 +40,7 @@ class FailOpenRedisCache(RedisCache):
     def ping(self) -> bool:
         """Ask Redis itself, bypassing the fallback (for /readyz)."""
         try:
-            return bool(self._cache.get_client(write=False).ping())  # type: ignore[attr-defined]
+            return bool(self._cache.get_client(write=False).ping())  # type: ignore[attr-defined]  # RedisCache's client, untyped
         except UNREACHABLE:
             return False
 

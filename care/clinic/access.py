@@ -21,7 +21,7 @@ View = Callable[..., HttpResponse]
 class ClinicianRequest(HttpRequest):
     """What a view behind clinician_only or clinic_page receives: a signed-in clinician."""
 
-    user: User  # type: ignore[assignment]
+    user: User  # type: ignore[assignment]  # narrowed: the decorators let only clinicians through
 
 
 CLINIC_HOME = "/clinic/"

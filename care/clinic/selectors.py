@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from accounts.models import CareTeam, User
 from diary.access import profiles_visible_to
-from diary.guidance import RED_FLAG_SYMPTOMS
+from diary.clinical import RED_FLAG_SYMPTOMS
 from diary.models import (
     CareLink,
     Entry,
@@ -202,6 +202,7 @@ def with_entry_days(alerts: list[Alert]) -> list[Alert]:
             for item in alert.evidence
             if (item["type"], item["id"]) in found
         ]
+        # Display values the inbox template reads off each alert (not model fields: mypy objects).
         alert.entry_day = (days[0] if alert.priority == Priority.URGENT else max(days)) if days else None  # type: ignore[attr-defined]
         alert.threshold_words = threshold_words(alert.rule, alert.threshold, alert.window_days)  # type: ignore[attr-defined]
     return alerts
@@ -350,12 +351,13 @@ def thresholds_met(profile: Profile, team: CareTeam, on: date) -> list[dict[str,
 
 def profile_timeline(profile: Profile) -> list[EntryView]:
     """All entry types, newest first: one query per type."""
-    items = [
-        EntryView(kind, entry)
+    rows = [
+        (kind, entry)
         for kind, model in ENTRY_TYPES.items()
         for entry in model._default_manager.filter(profile=profile)
     ]
-    return sorted(items, key=lambda item: (item.day, item.entry.created_at), reverse=True)  # type: ignore[union-attr]
+    rows.sort(key=lambda row: (entry_day(row[1]), row[1].created_at), reverse=True)
+    return [EntryView(kind, entry) for kind, entry in rows]
 
 
 # --- the numbers behind the charts --------------------------------------------------------------

@@ -82,8 +82,13 @@ def test_a_worker_killed_five_times_mid_task_loses_no_alert_and_sends_nothing_tw
     last_kill = time.monotonic()
 
     sweeps = 0
-    expected = lambda: red_flag_alerts() * len(clinicians)  # noqa: E731
-    sent_all = lambda: sum(emails_per_alert_and_recipient(worker_process.mail_dir).values()) >= expected()  # noqa: E731
+
+    def expected() -> int:
+        return red_flag_alerts() * len(clinicians)
+
+    def sent_all() -> bool:
+        return sum(emails_per_alert_and_recipient(worker_process.mail_dir).values()) >= expected()
+
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and not (
         unprocessed() == 0
