@@ -126,7 +126,7 @@ class Services:
     def worker(self) -> None:
         self.worker_proc = self.start(
             "worker", [PY, "-m", "celery", "-A", "sigmd_portal", "worker", "--concurrency", "2",
-                       "--loglevel", "warning", "-Q", os.environ.get("BENCH_QUEUES", "celery")]
+                       "--loglevel", "warning", "-Q", os.environ.get("BENCH_QUEUES", "urgent,celery")]
         )  # fmt: skip
         time.sleep(4)
 

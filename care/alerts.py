@@ -6,15 +6,16 @@ and written without racing another evaluation of the same profile: no exception-
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import CareTeam, User
+from accounts.models import User
 from diary import clinical
 from diary.errors import IllegalTransition
-from diary.models import Profile
 from diary.services import access_record
 
 from . import rules
@@ -25,8 +26,8 @@ from .models import Alert, AlertStatus, Priority
 AlertTransitionError = IllegalTransition
 
 
-def dedup_key(*, team: CareTeam | None, profile: Profile, finding: rules.Finding) -> str:
-    scope = f"{team.pk if team else '-'}:{profile.pk}:{finding.rule}"
+def dedup_key(*, team_id: Any, profile_id: Any, finding: rules.Finding) -> str:
+    scope = f"{team_id if team_id else '-'}:{profile_id}:{finding.rule}"
     return f"u:{scope}:{finding.trigger}" if finding.priority == Priority.URGENT else f"f:{scope}"
 
 
@@ -34,77 +35,105 @@ def evidence_items(evidence: rules.Evidence) -> list[dict[str, str]]:
     return [{"type": kind, "id": entry_id} for kind, entry_id in evidence]
 
 
-def alert_create(*, team: CareTeam | None, profile: Profile, finding: rules.Finding, band: str) -> Alert:
-    return Alert.objects.create(
-        profile=profile,
-        team=team,
-        rule=finding.rule,
-        priority=finding.priority,
-        summary=finding.summary,
-        threshold=finding.threshold,
-        window_days=finding.window_days,
-        age_band=band,
-        evidence=evidence_items(finding.evidence),
-        dedup_key=dedup_key(team=team, profile=profile, finding=finding),
-    )
+# What upserting reads of an existing alert (the rest stays deferred: a region's re-evaluation
+# reads every alert of 100,000 profiles).
+BOOK_FIELDS = (
+    "id",
+    "team_id",
+    "profile_id",
+    "rule",
+    "status",
+    "created_at",
+    "evidence",
+    "threshold",
+    "window_days",
+)
 
 
-def evidence_add(alert: Alert, evidence: rules.Evidence) -> bool:
-    """Add the entries the alert does not show yet; returns whether it grew."""
-    known = alert.evidence_ids
-    added = [item for item in evidence_items(evidence) if item["id"] not in known]
-    if not added:
-        return False
-    alert.evidence = [*alert.evidence, *added]
-    alert.summary = rules.summary_of(
-        alert.rule, n=len(alert.evidence), threshold=alert.threshold, window=alert.window_days
-    )
-    alert.save(update_fields=["evidence", "summary", "updated_at"])
-    return True
+class AlertBook:
+    """The alerts of a batch of profiles, read in one query; findings raise or grow them in memory
+    and `save()` writes them in two statements. The caller holds the profiles' evaluation locks,
+    so nothing else writes these alerts meanwhile: no exception-driven retries."""
 
+    def __init__(self, profile_ids: list[Any], *, now: datetime) -> None:
+        self.now = now
+        self.alerts: dict[tuple[Any, Any, str], list[Alert]] = defaultdict(list)
+        rows = Alert.objects.filter(profile_id__in=profile_ids).order_by("-created_at")
+        for alert in rows.only(*BOOK_FIELDS):
+            self.alerts[(alert.team_id, alert.profile_id, alert.rule)].append(alert)
+        self.new: list[Alert] = []
+        self.grown: dict[Any, Alert] = {}
 
-def urgent_upsert(
-    *, team: CareTeam | None, profile: Profile, findings: list[rules.Finding], band: str, now: datetime
-) -> list[Alert]:
-    """One rule's urgent findings: an entry any alert of this rule already shows changes nothing;
-    a new one joins the open (unacknowledged) alert raised within URGENT_COLLAPSE_HOURS, or raises
-    a new alert. Returns the new alerts (each to be notified)."""
-    if not findings:
-        return []
-    alerts = list(
-        Alert.objects.filter(team=team, profile=profile, rule=findings[0].rule).order_by("-created_at")
-    )
-    shown = set().union(*(a.evidence_ids for a in alerts))
-    collapse_since = now - timedelta(hours=clinical.URGENT_COLLAPSE_HOURS)
-    open_ = next((a for a in alerts if a.status == AlertStatus.OPEN and a.created_at >= collapse_since), None)
-    created = []
-    for finding in findings:
-        if finding.trigger is None or finding.trigger in shown:
-            continue
-        shown.add(finding.trigger)
-        if open_ is not None:
-            evidence_add(open_, finding.evidence)
-        else:
-            open_ = alert_create(team=team, profile=profile, finding=finding, band=band)
-            created.append(open_)
-    return created
+    def raise_(self, *, team_id: Any, profile_id: Any, finding: rules.Finding, band: str) -> Alert:
+        alert = Alert(
+            profile_id=profile_id,
+            team_id=team_id,
+            rule=finding.rule,
+            priority=finding.priority,
+            summary=finding.summary,
+            threshold=finding.threshold,
+            window_days=finding.window_days,
+            age_band=band,
+            evidence=evidence_items(finding.evidence),
+            dedup_key=dedup_key(team_id=team_id, profile_id=profile_id, finding=finding),
+            created_at=self.now,
+        )
+        self.alerts[(team_id, profile_id, finding.rule)].insert(0, alert)
+        self.new.append(alert)
+        return alert
 
+    def grow(self, alert: Alert, evidence: rules.Evidence) -> None:
+        """Add the entries the alert does not show yet."""
+        known = alert.evidence_ids
+        added = [item for item in evidence_items(evidence) if item["id"] not in known]
+        if not added:
+            return
+        alert.evidence = [*alert.evidence, *added]
+        alert.summary = rules.summary_of(
+            alert.rule, n=len(alert.evidence), threshold=alert.threshold, window=alert.window_days
+        )
+        alert.updated_at = self.now
+        if alert not in self.new:
+            self.grown[alert.pk] = alert
 
-def frequency_upsert(
-    *, team: CareTeam | None, profile: Profile, finding: rules.Finding, band: str
-) -> Alert | None:
-    """A frequency finding grows the rule's unresolved alert; with none, it raises one only on a
-    fresh crossing: at least one counted entry that no resolved alert of the rule showed.
-    Returns the alert if it is new."""
-    alerts = Alert.objects.filter(team=team, profile=profile, rule=finding.rule)
-    unresolved = alerts.exclude(status=AlertStatus.RESOLVED).first()
-    if unresolved is not None:
-        evidence_add(unresolved, finding.evidence)
-        return None
-    shown = set().union(*(a.evidence_ids for a in alerts.filter(status=AlertStatus.RESOLVED)))
-    if all(entry_id in shown for _, entry_id in finding.evidence):
-        return None
-    return alert_create(team=team, profile=profile, finding=finding, band=band)
+    def urgent(self, *, team_id: Any, profile_id: Any, findings: list[rules.Finding], band: str) -> None:
+        """One rule's urgent findings: an entry any alert of this rule already shows changes
+        nothing; a new one joins the open (unacknowledged) alert raised within
+        URGENT_COLLAPSE_HOURS, or raises a new alert."""
+        if not findings:
+            return
+        alerts = self.alerts[(team_id, profile_id, findings[0].rule)]
+        shown = set().union(*(a.evidence_ids for a in alerts))
+        collapse_since = self.now - timedelta(hours=clinical.URGENT_COLLAPSE_HOURS)
+        open_ = next(
+            (a for a in alerts if a.status == AlertStatus.OPEN and a.created_at >= collapse_since), None
+        )
+        for finding in findings:
+            if finding.trigger is None or finding.trigger in shown:
+                continue
+            shown.add(finding.trigger)
+            if open_ is not None:
+                self.grow(open_, finding.evidence)
+            else:
+                open_ = self.raise_(team_id=team_id, profile_id=profile_id, finding=finding, band=band)
+
+    def frequency(self, *, team_id: Any, profile_id: Any, finding: rules.Finding, band: str) -> None:
+        """A frequency finding grows the rule's unresolved alert; with none, it raises one only on
+        a fresh crossing: at least one counted entry that no resolved alert of the rule showed."""
+        alerts = self.alerts[(team_id, profile_id, finding.rule)]
+        unresolved = next((a for a in alerts if a.status != AlertStatus.RESOLVED), None)
+        if unresolved is not None:
+            self.grow(unresolved, finding.evidence)
+            return
+        shown = set().union(*(a.evidence_ids for a in alerts))
+        if any(entry_id not in shown for _, entry_id in finding.evidence):
+            self.raise_(team_id=team_id, profile_id=profile_id, finding=finding, band=band)
+
+    def save(self) -> list[Alert]:
+        """Write what changed (two statements); returns the new alerts."""
+        Alert.objects.bulk_create(self.new)
+        Alert.objects.bulk_update(list(self.grown.values()), ["evidence", "summary", "updated_at"])
+        return self.new
 
 
 def alerts_seen(*, actor: User, alerts: list[Alert], ip: str | None) -> None:

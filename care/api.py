@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -16,7 +17,7 @@ from diary.api import NO_CONTENT, ProfileScopedView, client_ip
 from diary.selectors import profile_summary
 from sigmd_portal.api import ErrorSerializer
 
-from . import rules
+from . import rules, tasks
 from .alerts import alert_acknowledge, alert_resolve, alerts_seen
 from .models import Notification, PushSubscription
 from .push_subscriptions import push_subscription_register
@@ -142,12 +143,13 @@ class TeamRulesView(GenericAPIView):
         body = self.get_serializer(data=request.data)
         body.is_valid(raise_exception=True)
         settings_in = TeamRulesSerializer.rule_settings(body.validated_data)
-        team_rules_replace(
+        team_evaluation = team_rules_replace(
             team=team,
             settings_in=settings_in,
             user=request.user,
             escalation_delay_minutes=body.validated_data.get("escalation_delay_minutes"),
         )
+        transaction.on_commit(lambda: tasks.team_evaluation_dispatch(team_evaluation.pk))
         team.refresh_from_db()
         return Response(rules_payload(team))
 

@@ -17,46 +17,70 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
-from accounts.models import CareTeam
-from diary.models import EvaluationRequest, Profile
+from diary.models import CareLink, EvaluationRequest, Profile
+from diary.services import EVALUATION_BATCH, evaluation_requests
 
 from . import rules
-from .alerts import frequency_upsert, urgent_upsert
-from .models import Alert, DeliveryKind, Priority
-from .notifications import alert_notify
-from .selectors import active_teams, longest_window, profile_facts, profiles_time_could_cross, team_settings
+from .alerts import AlertBook
+from .models import Alert, DeliveryKind, Priority, TeamEvaluation
+from .notifications import alerts_notify
+from .selectors import facts_of, longest_window, profiles_time_could_cross, teams_linked, teams_settings
 
 log = logging.getLogger(__name__)
+TEAM_CHUNK = 5000  # profiles whose waiting outbox rows are looked up in one statement
 
 
 @dataclass
 class Outcome:
     alert_ids: list[str] = field(default_factory=list)
     delivery_ids: list[int] = field(default_factory=list)
-    busy: bool = False  # another worker holds the row: try again shortly
-    failed: bool = False
+    busy_ids: list[str] = field(default_factory=list)  # another worker holds them: try again shortly
+    failed_ids: list[str] = field(default_factory=list)
+
+    @property
+    def busy(self) -> bool:
+        return bool(self.busy_ids)
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.failed_ids)
+
+    def add(self, other: Outcome) -> None:
+        for name in ("alert_ids", "delivery_ids", "busy_ids", "failed_ids"):
+            getattr(self, name).extend(getattr(other, name))
+
+
+def profiles_evaluate(*, births: dict[Any, date], on: date, now: datetime) -> list[Alert]:
+    """Evaluate many profiles (id -> date of birth) against each linked team's thresholds
+    (defaults without a link) and upsert their alerts; returns the new ones. Set-based: the links,
+    the teams' settings, the facts and the alerts are each read in one query for the whole batch,
+    the rules run in memory and the alerts are written in two statements — a constant number of
+    queries however many profiles. The caller holds the profiles' evaluation locks."""
+    ids = list(births)
+    linked = teams_linked(ids)
+    thresholds = teams_settings({team_id for teams in linked.values() for team_id in teams})
+    facts = facts_of(births, on=on, lookback_days=longest_window(thresholds.values()))
+    book = AlertBook(ids, now=now)
+    for pk in ids:
+        band = rules.age_band(births[pk], on)
+        for team_id in linked[pk] or [None]:
+            urgent: dict[str, list[rules.Finding]] = defaultdict(list)
+            for finding in rules.evaluate(facts[pk], on, thresholds[team_id]):
+                if finding.priority == Priority.URGENT:
+                    urgent[finding.rule].append(finding)
+                else:
+                    book.frequency(team_id=team_id, profile_id=pk, finding=finding, band=band)
+            for findings in urgent.values():
+                book.urgent(team_id=team_id, profile_id=pk, findings=findings, band=band)
+    return book.save()
 
 
 def profile_evaluate(*, profile: Profile, on: date, now: datetime) -> list[Alert]:
-    """Evaluate against each linked team's thresholds (defaults without a link) and upsert the
-    alerts; returns the new ones. The caller holds the profile's evaluation lock."""
-    teams: list[CareTeam | None] = [*active_teams(profile)] or [None]
-    thresholds = {team.pk if team else None: team_settings(team) for team in teams}
-    facts = profile_facts(profile, on=on, lookback_days=longest_window(thresholds.values()))
-    band = rules.age_band(profile.date_of_birth, on)
-    created: list[Alert] = []
-    for team in teams:
-        urgent: dict[str, list[rules.Finding]] = defaultdict(list)
-        for finding in rules.evaluate(facts, on, thresholds[team.pk if team else None]):
-            if finding.priority == Priority.URGENT:
-                urgent[finding.rule].append(finding)
-            elif alert := frequency_upsert(team=team, profile=profile, finding=finding, band=band):
-                created.append(alert)
-        for findings in urgent.values():
-            created += urgent_upsert(team=team, profile=profile, findings=findings, band=band, now=now)
-    return created
+    """One profile (a batch of one); the caller holds its evaluation lock."""
+    return profiles_evaluate(births={profile.pk: profile.date_of_birth}, on=on, now=now)
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -65,35 +89,82 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 def evaluation_run(*, request_id: Any) -> Outcome:
-    """Claim one outbox row (locking that row only), evaluate its profile, mark it done."""
+    """One outbox row (a diary write's): waits for another evaluation of its profile to finish
+    rather than coming back busy, so the write's alert is never later than that evaluation."""
+    return requests_run(request_ids=[request_id], wait=True)
+
+
+def requests_run(*, request_ids: list[Any], wait: bool = False) -> Outcome:
+    """Claim outbox rows (locking those rows only, so a diary write in flight never blocks the
+    claim), lock their profiles for evaluation (NO KEY UPDATE: diary writes do not wait), evaluate
+    them together and mark them done. Rows another worker holds — or, without `wait`, whose profile
+    another evaluation holds — come back busy, to be retried shortly. If the batch fails, each row
+    is tried alone, so one failing diary records its own attempt and never blocks the others."""
     now = timezone.now()
+    outcome = Outcome()
     with transaction.atomic():
-        request = (
-            EvaluationRequest.objects.select_for_update(of=("self",), skip_locked=True)
-            .filter(pk=request_id, processed_at__isnull=True, parked_at__isnull=True)
-            .first()
+        requests = list(
+            EvaluationRequest.objects.select_for_update(of=("self",), skip_locked=True).filter(
+                pk__in=request_ids, processed_at__isnull=True, parked_at__isnull=True
+            )
         )
-        if request is None:
-            still_pending = EvaluationRequest.objects.filter(
-                pk=request_id, processed_at__isnull=True, parked_at__isnull=True
-            ).exists()
-            return Outcome(busy=still_pending)
-        request.attempts += 1
+        claimed = {str(r.pk) for r in requests}
+        unclaimed = [pk for pk in request_ids if str(pk) not in claimed]
+        if unclaimed:
+            outcome.busy_ids += map(str, pending(unclaimed))
+        births = dict(
+            Profile.objects.select_for_update(no_key=True, skip_locked=not wait)
+            .filter(pk__in={r.profile_id for r in requests})
+            .values_list("pk", "date_of_birth")
+        )
+        outcome.busy_ids += [str(r.pk) for r in requests if r.profile_id not in births]
+        ready = [r for r in requests if r.profile_id in births]
+        if not ready:
+            return outcome
+        on = timezone.localdate(now)
         try:
-            with transaction.atomic():
-                # One evaluation of a profile at a time; NO KEY UPDATE does not wait for diary writes.
-                profile = Profile.objects.select_for_update(no_key=True).get(pk=request.profile_id)
-                alerts = profile_evaluate(profile=profile, on=timezone.localdate(now), now=now)
-                deliveries = [
-                    d for alert in alerts for d in alert_notify(alert=alert, kind=DeliveryKind.ALERT)
-                ]
-        except Exception as exc:  # recorded, retried later, parked at the limit: never spinning
-            log.exception("evaluation %s failed (attempt %s)", request.pk, request.attempts)
-            request_failed(request, exc, now=now)
-            return Outcome(failed=True)
-        request.processed_at = now
-        request.save(update_fields=["attempts", "processed_at"])
+            outcome.add(evaluated(births, ready, on=on, now=now))
+        except Exception as exc:  # one diary may be at fault: each row alone, recording its own
+            if len(ready) == 1:
+                return failed(outcome, ready[0], exc, now=now)
+            log.warning("batch of %s evaluations failed; trying each alone", len(ready), exc_info=True)
+            for request in ready:
+                try:
+                    outcome.add(
+                        evaluated({request.profile_id: births[request.profile_id]}, [request], on=on, now=now)
+                    )
+                except Exception as one:
+                    failed(outcome, request, one, now=now)
+    return outcome
+
+
+def evaluated(
+    births: dict[Any, date], requests: list[EvaluationRequest], *, on: date, now: datetime
+) -> Outcome:
+    """The work of one claim, in a savepoint: rolled back whole if anything in it fails."""
+    with transaction.atomic():
+        alerts = profiles_evaluate(births=births, on=on, now=now)
+        deliveries = alerts_notify(alerts=alerts, kind=DeliveryKind.ALERT)
+        EvaluationRequest.objects.filter(pk__in=[r.pk for r in requests]).update(
+            processed_at=now, attempts=F("attempts") + 1
+        )
     return Outcome(alert_ids=[str(a.pk) for a in alerts], delivery_ids=deliveries)
+
+
+def pending(request_ids: list[Any]) -> list[Any]:
+    return list(
+        EvaluationRequest.objects.filter(
+            pk__in=request_ids, processed_at__isnull=True, parked_at__isnull=True
+        ).values_list("pk", flat=True)
+    )
+
+
+def failed(outcome: Outcome, request: EvaluationRequest, exc: Exception, *, now: datetime) -> Outcome:
+    log.error("evaluation %s failed (attempt %s)", request.pk, request.attempts + 1, exc_info=exc)
+    request.attempts += 1
+    request_failed(request, exc, now=now)
+    outcome.failed_ids.append(str(request.pk))
+    return outcome
 
 
 def request_failed(request: EvaluationRequest, exc: Exception, *, now: datetime) -> None:
@@ -105,9 +176,10 @@ def request_failed(request: EvaluationRequest, exc: Exception, *, now: datetime)
     request.save(update_fields=["attempts", "last_error", "next_attempt_at", "parked_at"])
 
 
-def profiles_reevaluate(*, on: date, batch_size: int = 500) -> Outcome:
+def profiles_reevaluate(*, on: date, batch_size: int = EVALUATION_BATCH) -> Outcome:
     """The nightly job: an outbox row for every profile time alone could make cross (chosen in one
-    query), evaluated batch by batch. Safe to run twice: dedup makes it change nothing."""
+    query), evaluated batch by batch, set-based. Safe to run twice: dedup makes it change nothing.
+    Rows whose profile another evaluation holds come back busy (the task retries them)."""
     total = Outcome()
     profile_ids = list(profiles_time_could_cross(on).values_list("pk", flat=True))
     for start in range(0, len(profile_ids), batch_size):
@@ -116,11 +188,33 @@ def profiles_reevaluate(*, on: date, batch_size: int = 500) -> Outcome:
             EvaluationRequest(profile_id=pk, dispatched_at=now)
             for pk in profile_ids[start : start + batch_size]
         ]
-        for request in EvaluationRequest.objects.bulk_create(batch):
-            outcome = evaluation_run(request_id=request.pk)
-            total.alert_ids += outcome.alert_ids
-            total.delivery_ids += outcome.delivery_ids
+        created = EvaluationRequest.objects.bulk_create(batch)
+        total.add(requests_run(request_ids=[r.pk for r in created]))
     return total
+
+
+def team_evaluation_run(*, team_evaluation_id: Any) -> list[str]:
+    """A team's new thresholds: an outbox row for every linked profile (waiting rows reused),
+    dispatched in batches when this commits. Returns the rows' ids; safe to run twice."""
+    with transaction.atomic():
+        row = (
+            TeamEvaluation.objects.select_for_update(skip_locked=True)
+            .filter(pk=team_evaluation_id, processed_at__isnull=True)
+            .first()
+        )
+        if row is None:
+            return []
+        linked = list(
+            CareLink.objects.filter(team_id=row.team_id, revoked_at__isnull=True)
+            .order_by("profile_id")
+            .values_list("profile_id", flat=True)
+        )
+        request_ids = []
+        for start in range(0, len(linked), TEAM_CHUNK):
+            request_ids += evaluation_requests(profile_ids=linked[start : start + TEAM_CHUNK])
+        row.processed_at = timezone.now()
+        row.save(update_fields=["processed_at"])
+    return request_ids
 
 
 def evaluation_requests_prune(*, older_than: timedelta, now: datetime | None = None) -> int:

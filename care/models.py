@@ -161,3 +161,22 @@ class PushSubscription(models.Model):
     p256dh = models.CharField(max_length=200)
     auth = models.CharField(max_length=100)
     created_at = models.DateTimeField(auto_now_add=True)
+
+
+class TeamEvaluation(models.Model):
+    """Outbox row: 'evaluate every profile linked to this team' (its thresholds changed), written in
+    the same transaction as the change. One task turns it into the profiles' own outbox rows, batch
+    by batch, so the change answers at once however many patients the team has; the outbox sweep
+    re-sends a row whose task was lost."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    team = models.ForeignKey(CareTeam, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["created_at"], condition=Q(processed_at__isnull=True), name="team_eval_pending"
+            )
+        ]

@@ -16,7 +16,7 @@ from .models import Alert, AlertStatus, Channel, Delivery, DeliveryKind, Deliver
 from .selectors import (
     alert_still_to_tell,
     alerts_to_escalate,
-    clinicians_seeing,
+    clinicians_seeing_each,
     digest_recipients,
     routine_alerts_for_digest,
 )
@@ -26,23 +26,38 @@ MAX_ATTEMPTS = 6
 
 
 def alert_notify(*, alert: Alert, kind: str) -> list[int]:
-    """In-app at once for every clinician who sees the alert; e-mail and push for urgent alerts and
-    escalations (routine ones wait for the daily digest). Returns the new deliveries' ids."""
-    if alert.team_id is None:
-        return []  # no care team: the alert shows to the profile's managers only
-    immediate = alert.priority == Priority.URGENT or kind == DeliveryKind.ESCALATION
-    created = []
-    for clinician in clinicians_seeing(alert.pk):
-        IN_APP.send(message_for(recipient=clinician, kind=kind, alert_id=alert.pk))
-        if not immediate:
-            continue
-        for channel in channels_enabled():
-            delivery, is_new = Delivery.objects.get_or_create(
-                recipient=clinician, channel=channel, kind=kind, alert=alert
-            )
-            if is_new:
-                created.append(delivery.pk)
-    return created
+    return alerts_notify(alerts=[alert], kind=kind)
+
+
+def alerts_notify(*, alerts: list[Alert], kind: str) -> list[int]:
+    """In-app at once for every clinician who sees each alert; e-mail and push for urgent alerts
+    and escalations (routine ones wait for the daily digest). Returns the deliveries to dispatch.
+    A constant number of queries for any number of alerts (alerts without a team show to the
+    profile's managers only)."""
+    seeing = clinicians_seeing_each([a for a in alerts if a.team_id is not None])
+    IN_APP.send_many(
+        [
+            message_for(recipient=c, kind=kind, alert_id=pk)
+            for pk, clinicians in seeing.items()
+            for c in clinicians
+        ]
+    )
+    immediate = {a.pk for a in alerts if a.priority == Priority.URGENT or kind == DeliveryKind.ESCALATION}
+    wanted = [
+        Delivery(recipient=clinician, channel=channel, kind=kind, alert_id=pk)
+        for pk, clinicians in seeing.items()
+        if pk in immediate
+        for clinician in clinicians
+        for channel in channels_enabled()
+    ]
+    if not wanted:
+        return []
+    Delivery.objects.bulk_create(wanted, ignore_conflicts=True)  # a retried fan-out adds none
+    return list(
+        Delivery.objects.filter(
+            alert_id__in=immediate, kind=kind, status=DeliveryStatus.PENDING, attempts=0
+        ).values_list("pk", flat=True)
+    )
 
 
 def escalate_unacknowledged_alerts(*, now: datetime | None = None) -> list[int]:

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from diary import clinical
 from diary.clinical import ADULT, CHILD, RECENT_DAYS, ROUTINE, URGENT, Threshold, age_band, in_window
-from diary.selectors import covered_days
+from diary.selectors import covered_day_count
 
 __all__ = ["ADULT", "CHILD", "RECENT_DAYS", "ROUTINE", "URGENT", "Threshold", "age_band"]
 
@@ -195,7 +195,7 @@ def antibiotic_days(
     used = [
         t for t in treatments if t.is_antibiotic_course and t.started_on <= on and (t.ended_on or on) >= start
     ]
-    return len(covered_days([(t.started_on, t.ended_on) for t in used], start=start, end=on)), used
+    return covered_day_count([(t.started_on, t.ended_on) for t in used], start=start, end=on), used
 
 
 def treatment_evidence(courses: Iterable[Treatment]) -> Evidence:
@@ -265,11 +265,14 @@ def in_force(code: str, band: str, settings: Settings | None) -> Threshold:
     return threshold
 
 
-def evaluate_rule(code: str, facts: Facts, on: date, settings: Settings | None = None) -> list[Finding]:
-    threshold = in_force(code, age_band(facts.date_of_birth, on), settings)
+def evaluate_rule(
+    code: str, facts: Facts, on: date, settings: Settings | None = None, *, band: str | None = None
+) -> list[Finding]:
+    threshold = in_force(code, band or age_band(facts.date_of_birth, on), settings)
     return EVALUATORS[code](facts, on, threshold) if threshold.enabled else []
 
 
 def evaluate(facts: Facts, on: date, settings: Settings | None = None) -> list[Finding]:
     """Every finding for these facts on this day, under the given (or default) thresholds."""
-    return [finding for code in RULES for finding in evaluate_rule(code, facts, on, settings)]
+    band = age_band(facts.date_of_birth, on)
+    return [finding for code in RULES for finding in evaluate_rule(code, facts, on, settings, band=band)]

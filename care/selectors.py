@@ -3,9 +3,9 @@ and which alerts a clinician sees is decided once, here (`clinician_sees`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -35,8 +35,11 @@ from .models import (
     Notification,
     Priority,
     RuleCode,
+    TeamEvaluation,
     TeamRuleSetting,
 )
+
+T = TypeVar("T")
 
 # --- which alerts a clinician sees ---------------------------------------------------------------
 
@@ -68,6 +71,29 @@ def clinicians_seeing(alert_id: Any) -> QuerySet[User]:
         Exists(Alert.objects.filter(pk=alert_id).filter(clinician_sees(OuterRef(OuterRef("pk"))))),
         role=Role.CLINICIAN,
     )
+
+
+def clinicians_seeing_each(alerts: list[Alert]) -> dict[Any, list[User]]:
+    """clinicians_seeing for many alerts in two queries: alert id -> the clinicians told (active
+    clinicians of the alert's team, while the profile is still linked to that team)."""
+    seeing: dict[Any, list[User]] = {a.pk: [] for a in alerts}
+    team_ids = {a.team_id for a in alerts}
+    if not team_ids:
+        return seeing
+    linked = set(
+        CareLink.objects.filter(
+            team_id__in=team_ids, profile_id__in={a.profile_id for a in alerts}, revoked_at__isnull=True
+        ).values_list("profile_id", "team_id")
+    )
+    members: dict[Any, list[User]] = {pk: [] for pk in team_ids}
+    for member in CareTeamMember.objects.filter(
+        team_id__in=team_ids, user__is_active=True, user__role=Role.CLINICIAN
+    ).select_related("user"):
+        members[member.team_id].append(member.user)
+    for alert in alerts:
+        if (alert.profile_id, alert.team_id) in linked:
+            seeing[alert.pk] = members[alert.team_id]
+    return seeing
 
 
 def with_active_consent(alerts: QuerySet[Alert]) -> QuerySet[Alert]:
@@ -140,72 +166,80 @@ def alert_still_to_tell(*, alert_id: Any, recipient: User) -> bool:
 
 
 def profile_facts(profile: Profile, *, on: date, lookback_days: int) -> rules.Facts:
-    """The plain facts the rules read, limited to what a window of `lookback_days` ending `on`
-    can reach (plus everything still ongoing): four queries, however long the diary."""
+    """The plain facts the rules read for one profile (see facts_of)."""
+    return facts_of({profile.pk: profile.date_of_birth}, on=on, lookback_days=lookback_days)[profile.pk]
+
+
+EPISODE_FIELDS = (
+    "id",
+    "kind",
+    "onset",
+    "severity",
+    "resolved_on",
+    "hospitalized",
+    "icu",
+    "iv_antibiotics",
+    "max_temperature_c",
+    "severe_since",
+)  # in rules.Episode's order
+TREATMENT_FIELDS = ("id", "kind", "started_on", "ended_on", "prophylactic", "route")  # rules.Treatment's
+
+
+def facts_of(births: dict[Any, date], *, on: date, lookback_days: int) -> dict[Any, rules.Facts]:
+    """The plain facts the rules read for many profiles (profile id -> date of birth), limited to
+    what a window of `lookback_days` ending `on` can reach (plus everything still ongoing): four
+    queries of plain tuples, however many profiles and however long their diaries."""
+    ids = list(births)
     since = on - timedelta(days=lookback_days)
     urgent_since = on - timedelta(days=clinical.URGENT_MAX_WINDOW_DAYS + 1)
-    episodes = InfectionEpisode.objects.filter(profile=profile).filter(
-        Q(onset__gte=since) | Q(resolved_on__isnull=True) | Q(resolved_on__gte=since)
+    episodes = by_profile(
+        ids,
+        InfectionEpisode.objects.filter(profile_id__in=ids)
+        .filter(Q(onset__gte=since) | Q(resolved_on__isnull=True) | Q(resolved_on__gte=since))
+        .values_list("profile_id", *EPISODE_FIELDS),
+        lambda pk, *rest: rules.Episode(str(pk), *rest),
     )
-    treatments = Treatment.objects.filter(profile=profile).filter(
-        Q(started_on__gte=since) | Q(ended_on__isnull=True) | Q(ended_on__gte=since)
+    treatments = by_profile(
+        ids,
+        Treatment.objects.filter(profile_id__in=ids)
+        .filter(Q(started_on__gte=since) | Q(ended_on__isnull=True) | Q(ended_on__gte=since))
+        .values_list("profile_id", *TREATMENT_FIELDS),
+        lambda pk, *rest: rules.Treatment(str(pk), *rest),
     )
-    symptoms = SymptomEntry.objects.filter(profile=profile, recorded_at__date__gte=urgent_since)
-    return rules.Facts(
-        date_of_birth=profile.date_of_birth,
-        episodes=tuple(
-            rules.Episode(
-                id=str(e.id),
-                kind=e.kind,
-                onset=e.onset,
-                severity=e.severity,
-                resolved_on=e.resolved_on,
-                hospitalized=e.hospitalized,
-                icu=e.icu,
-                iv_antibiotics=e.iv_antibiotics,
-                max_temperature_c=e.max_temperature_c,
-                severe_since=e.severe_since,
-            )
-            for e in episodes.only(
-                "id",
-                "kind",
-                "onset",
-                "severity",
-                "resolved_on",
-                "hospitalized",
-                "icu",
-                "iv_antibiotics",
-                "max_temperature_c",
-                "severe_since",
-            )
+    symptoms = by_profile(
+        ids,
+        SymptomEntry.objects.filter(profile_id__in=ids, recorded_at__date__gte=urgent_since).values_list(
+            "profile_id", "id", "recorded_at", "symptoms", "temperature_c"
         ),
-        symptoms=tuple(
-            rules.Symptoms(
-                id=str(s.id),
-                recorded_on=timezone.localdate(s.recorded_at),
-                symptoms=tuple(s.symptoms),
-                temperature_c=s.temperature_c,
-            )
-            for s in symptoms.only("id", "recorded_at", "symptoms", "temperature_c")
-        ),
-        treatments=tuple(
-            rules.Treatment(
-                id=str(t.id),
-                kind=t.kind,
-                started_on=t.started_on,
-                ended_on=t.ended_on,
-                prophylactic=t.prophylactic,
-                route=t.route,
-            )
-            for t in treatments.only("id", "kind", "started_on", "ended_on", "prophylactic", "route")
-        ),
-        infusions=tuple(
-            rules.Infusion(id=str(i.id), given_on=i.given_on, reactions=tuple(i.reactions))
-            for i in Infusion.objects.filter(profile=profile, given_on__gte=urgent_since).only(
-                "id", "given_on", "reactions"
-            )
+        lambda pk, at, codes, temperature: rules.Symptoms(
+            str(pk), timezone.localdate(at), tuple(codes), temperature
         ),
     )
+    infusions = by_profile(
+        ids,
+        Infusion.objects.filter(profile_id__in=ids, given_on__gte=urgent_since).values_list(
+            "profile_id", "id", "given_on", "reactions"
+        ),
+        lambda pk, given_on, reactions: rules.Infusion(str(pk), given_on, tuple(reactions)),
+    )
+    return {
+        pk: rules.Facts(
+            date_of_birth=births[pk],
+            episodes=tuple(episodes[pk]),
+            symptoms=tuple(symptoms[pk]),
+            treatments=tuple(treatments[pk]),
+            infusions=tuple(infusions[pk]),
+        )
+        for pk in ids
+    }
+
+
+def by_profile(ids: list[Any], rows: Iterable[tuple], make: Callable[..., T]) -> dict[Any, list[T]]:
+    """Rows of (profile id, *values) as each profile's list of make(*values)."""
+    found: dict[Any, list[T]] = {pk: [] for pk in ids}
+    for profile_id, *values in rows:
+        found[profile_id].append(make(*values))
+    return found
 
 
 def longest_window(settings_list: Iterable[rules.Settings]) -> int:
@@ -213,15 +247,23 @@ def longest_window(settings_list: Iterable[rules.Settings]) -> int:
 
 
 def team_settings(team: CareTeam | None) -> rules.Settings:
-    settings_ = rules.default_settings()
-    if team is None:
-        return settings_
-    for row in TeamRuleSetting.objects.filter(team=team):
-        settings_[row.rule] = {
+    return teams_settings([team.pk] if team else [])[team.pk if team else None]
+
+
+def teams_settings(team_ids: Iterable[Any]) -> dict[Any, rules.Settings]:
+    """Each team's thresholds (its overrides over the defaults), and the defaults under None:
+    one query for any number of teams."""
+    ids = list(team_ids)
+    found: dict[Any, rules.Settings] = {
+        None: rules.default_settings(),
+        **{pk: rules.default_settings() for pk in ids},
+    }
+    for row in TeamRuleSetting.objects.filter(team_id__in=ids) if ids else ():
+        found[row.team_id][row.rule] = {
             rules.CHILD: rules.Threshold(row.child_threshold, row.child_window_days, row.enabled),
             rules.ADULT: rules.Threshold(row.adult_threshold, row.adult_window_days, row.enabled),
         }
-    return settings_
+    return found
 
 
 def active_teams(profile: Profile) -> list[CareTeam]:
@@ -229,6 +271,16 @@ def active_teams(profile: Profile) -> list[CareTeam]:
         link.team
         for link in CareLink.objects.filter(profile=profile, revoked_at__isnull=True).select_related("team")
     ]
+
+
+def teams_linked(profile_ids: Iterable[Any]) -> dict[Any, list[Any]]:
+    """Each profile's teams (ids) with an active care link: one query for any number of profiles."""
+    linked: dict[Any, list[Any]] = {pk: [] for pk in profile_ids}
+    for profile_id, team_id in CareLink.objects.filter(
+        profile_id__in=list(linked), revoked_at__isnull=True
+    ).values_list("profile_id", "team_id"):
+        linked[profile_id].append(team_id)
+    return linked
 
 
 def team_in_force(user: User | AnonymousUser, profile: Profile) -> CareTeam | None:
@@ -283,6 +335,12 @@ def evaluation_requests_due(*, now: datetime, sweep_age: timedelta, limit: int =
         Q(next_attempt_at__isnull=True, created_at__lte=now - sweep_age) | Q(next_attempt_at__lte=now)
     )
     return [str(pk) for pk in due.order_by("created_at").values_list("pk", flat=True)[:limit]]
+
+
+def team_evaluations_due(*, now: datetime, sweep_age: timedelta) -> list[str]:
+    """Team re-evaluations whose task was lost (not done `sweep_age` after the change)."""
+    rows = TeamEvaluation.objects.filter(processed_at__isnull=True, created_at__lte=now - sweep_age)
+    return [str(pk) for pk in rows.order_by("created_at").values_list("pk", flat=True)[:100]]
 
 
 def outbox_status(*, now: datetime) -> dict[str, Any]:

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from typing import Any
 
 from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
+
+from diary.services import EVALUATION_BATCH
 
 from . import evaluation, notifications, selectors
 from .transports import TransientDeliveryError
@@ -35,26 +38,50 @@ def evaluate_profile(self, request_id: str) -> list[str]:
     return outcome.alert_ids
 
 
+def outcome_dispatch(outcome: evaluation.Outcome) -> None:
+    """Send what an evaluation made; rows that were busy go back one by one, shortly."""
+    for request_id in outcome.busy_ids:
+        try:
+            evaluate_profile.apply_async(args=[request_id], countdown=BUSY_RETRY_SECONDS)
+        except Exception:
+            log.warning("evaluation %s not re-sent; the sweep will retry", request_id, exc_info=True)
+    deliveries_dispatch(outcome.delivery_ids)
+
+
 @shared_task(name="care.tasks.evaluate_requests")
 def evaluate_requests(request_ids: list[str]) -> int:
-    """A batch of outbox rows (a team's new thresholds); a busy one goes back on its own."""
-    created = 0
-    for request_id in request_ids:
-        outcome = evaluation.evaluation_run(request_id=request_id)
-        if outcome.busy:
-            evaluate_profile.apply_async(args=[request_id], countdown=BUSY_RETRY_SECONDS)
-        deliveries_dispatch(outcome.delivery_ids)
-        created += len(outcome.alert_ids)
-    return created
+    """A batch of outbox rows (a team's new thresholds, the sweep), evaluated together."""
+    outcome = evaluation.requests_run(request_ids=request_ids)
+    outcome_dispatch(outcome)
+    return len(outcome.alert_ids)
+
+
+@shared_task(name="care.tasks.evaluate_team")
+def evaluate_team(team_evaluation_id: str) -> int:
+    """A team's new thresholds: its linked profiles' outbox rows, dispatched in batches."""
+    return len(evaluation.team_evaluation_run(team_evaluation_id=team_evaluation_id))
+
+
+def team_evaluation_dispatch(team_evaluation_id: Any) -> None:
+    """Called once the threshold change committed; a lost publish is left to the sweep."""
+    try:
+        evaluate_team.delay(str(team_evaluation_id))
+    except Exception:
+        log.warning(
+            "team evaluation %s not dispatched; the sweep will retry", team_evaluation_id, exc_info=True
+        )
 
 
 @shared_task(name="care.tasks.sweep_evaluation_outbox")
 def sweep_evaluation_outbox() -> int:
     """Re-send outbox rows left unprocessed (a broker that was down, a worker that died) and
-    those due again after a failure's backoff."""
-    due = selectors.evaluation_requests_due(now=timezone.now(), sweep_age=settings.SIGMD_EVALUATION_SWEEP_AGE)
-    for request_id in due:
-        evaluate_profile.delay(request_id)
+    those due again after a failure's backoff, in batches; and lost team re-evaluations."""
+    now, age = timezone.now(), settings.SIGMD_EVALUATION_SWEEP_AGE
+    for team_evaluation_id in selectors.team_evaluations_due(now=now, sweep_age=age):
+        team_evaluation_dispatch(team_evaluation_id)
+    due = selectors.evaluation_requests_due(now=now, sweep_age=age)
+    for start in range(0, len(due), EVALUATION_BATCH):
+        evaluate_requests.delay(due[start : start + EVALUATION_BATCH])
     return len(due)
 
 
@@ -62,7 +89,7 @@ def sweep_evaluation_outbox() -> int:
 def reevaluate_profiles() -> int:
     """Nightly: profiles that time alone could make cross a threshold (see evaluate_profiles)."""
     outcome = evaluation.profiles_reevaluate(on=timezone.localdate())
-    deliveries_dispatch(outcome.delivery_ids)
+    outcome_dispatch(outcome)
     return len(outcome.alert_ids)
 
 

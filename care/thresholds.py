@@ -6,11 +6,9 @@ from __future__ import annotations
 from django.db import transaction
 
 from accounts.models import CareTeam, User
-from diary.models import CareLink
-from diary.services import evaluation_requests
 
 from . import rules
-from .models import TeamRuleSetting
+from .models import TeamEvaluation, TeamRuleSetting
 
 
 @transaction.atomic
@@ -20,8 +18,9 @@ def team_rules_replace(
     settings_in: list[rules.RuleSetting],
     user: User,
     escalation_delay_minutes: int | None = None,
-) -> None:
-    """The given rules replace the team's overrides; rules not given revert to the defaults."""
+) -> TeamEvaluation:
+    """The given rules replace the team's overrides; rules not given revert to the defaults.
+    Returns the team's re-evaluation request, for the caller to dispatch once this commits."""
     if escalation_delay_minutes is not None:
         team.escalation_delay_minutes = escalation_delay_minutes
         team.save(update_fields=["escalation_delay_minutes"])
@@ -39,6 +38,6 @@ def team_rules_replace(
         )
         for s in settings_in
     )
-    # New thresholds apply to linked profiles from now on: evaluated in batches after the answer.
-    linked = CareLink.objects.filter(team=team, revoked_at__isnull=True).values_list("profile_id", flat=True)
-    evaluation_requests(profile_ids=linked)
+    # New thresholds apply to linked profiles from now on: one outbox row for the whole team, turned
+    # into the profiles' own rows by a task after the answer (care.tasks.team_evaluation_dispatch).
+    return TeamEvaluation.objects.create(team=team)

@@ -100,8 +100,13 @@ class InAppTransport(Transport):
     channel = "in_app"
 
     def send(self, message: Message) -> None:
-        Notification.objects.get_or_create(
-            recipient=message.recipient, alert_id=message.alert_id, kind=message.kind
+        self.send_many([message])
+
+    def send_many(self, messages: list[Message]) -> None:
+        """One statement for a whole fan-out; a notification already there stays as it is."""
+        Notification.objects.bulk_create(
+            [Notification(recipient=m.recipient, alert_id=m.alert_id, kind=m.kind) for m in messages],
+            ignore_conflicts=True,
         )
 
 

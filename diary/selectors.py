@@ -44,6 +44,22 @@ def covered_days(spans: Iterable[tuple[date, date | None]], *, start: date, end:
     return days
 
 
+def covered_day_count(spans: Iterable[tuple[date, date | None]], *, start: date, end: date) -> int:
+    """len(covered_days(...)), by merging the spans instead of listing their days: what the
+    antibiotic rules ask for every profile they evaluate."""
+    clipped = sorted(
+        (max(first, start), min(last or end, end))
+        for first, last in spans
+        if first <= end and (last or end) >= start
+    )
+    total, reach = 0, start - timedelta(days=1)  # the last day counted so far
+    for first, last in clipped:
+        if last > reach:
+            total += (last - max(first, reach + timedelta(days=1))).days + 1
+            reach = last
+    return total
+
+
 def profile_summary(profile: Profile, *, today: date, days: int = 365) -> dict[str, Any]:
     """Counts over the last `days` days (ending today): a fixed number of queries."""
     since = today - timedelta(days=days - 1)

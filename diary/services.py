@@ -6,14 +6,16 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from accounts.models import CareTeam, User
 
+from . import clinical
 from .errors import ReplayConflict, RuleViolation, StaleVersion
 from .models import (
     AccessLogEntry,
@@ -22,10 +24,12 @@ from .models import (
     Entry,
     EvaluationRequest,
     InfectionEpisode,
+    Infusion,
     ManagerInvitation,
     Profile,
     ProfileManager,
     Relationship,
+    SymptomEntry,
 )
 
 log = logging.getLogger(__name__)
@@ -41,12 +45,14 @@ V = TypeVar("V", bound=models.Model)
 # --- the evaluation outbox ---------------------------------------------------------------
 
 
-def evaluation_dispatch(request_id: str) -> None:
-    """Hand an outbox row to the worker. Failure is logged, not raised: the sweep retries."""
+def evaluation_dispatch(request_id: str, *, urgent: bool = False) -> None:
+    """Hand an outbox row to the worker — on the urgent queue for an entry that may raise an
+    urgent alert. Failure is logged, not raised: the sweep retries."""
     from sigmd_portal.celery import app
 
+    queue = settings.SIGMD_URGENT_QUEUE if urgent else settings.CELERY_TASK_DEFAULT_QUEUE
     try:
-        app.tasks[EVALUATE_PROFILE_TASK].apply_async(args=[request_id])
+        app.tasks[EVALUATE_PROFILE_TASK].apply_async(args=[request_id], queue=queue)
     except Exception:
         log.warning("evaluation %s not dispatched; the outbox sweep will retry", request_id, exc_info=True)
         return
@@ -55,7 +61,7 @@ def evaluation_dispatch(request_id: str) -> None:
     )
 
 
-def evaluation_request(*, profile_id: Any) -> EvaluationRequest:
+def evaluation_request(*, profile_id: Any, urgent: bool = False) -> EvaluationRequest:
     """Ask for the profile to be evaluated, inside the caller's transaction; dispatch on commit.
 
     Coalesced: a pending request whose evaluation has not started serves this write too (we lock
@@ -71,8 +77,26 @@ def evaluation_request(*, profile_id: Any) -> EvaluationRequest:
     request = waiting or EvaluationRequest.objects.create(profile_id=profile_id)
     # Dispatched again even when coalesced: a lost earlier dispatch must not delay this write
     # until the sweep, and a second task for a row already done finds nothing to do.
-    transaction.on_commit(lambda: evaluation_dispatch(str(request.pk)), robust=True)
+    transaction.on_commit(lambda: evaluation_dispatch(str(request.pk), urgent=urgent), robust=True)
     return request
+
+
+def may_raise_urgent_alert(row: Any, *, date_of_birth: date) -> bool:
+    """Whether this entry alone could meet an urgent rule (a red-flag symptom or temperature, a
+    severe infection, a red-flag infusion reaction): the facts care.rules' urgent rules read, from
+    diary.clinical. Its evaluation then takes the urgent queue."""
+    if isinstance(row, SymptomEntry):
+        day = timezone.localdate(row.recorded_at)
+        return bool(clinical.RED_FLAG_SYMPTOMS.intersection(row.symptoms)) or bool(
+            clinical.temperature_flag(row.temperature_c, date_of_birth=date_of_birth, on=day)
+        )
+    if isinstance(row, InfectionEpisode):
+        return clinical.episode_is_severe(row) or bool(
+            clinical.temperature_flag(row.max_temperature_c, date_of_birth=date_of_birth, on=row.onset)
+        )
+    if isinstance(row, Infusion):
+        return bool(clinical.RED_FLAG_REACTIONS.intersection(row.reactions))
+    return False
 
 
 def evaluation_batches_dispatch(request_ids: list[str]) -> None:
@@ -174,7 +198,9 @@ def entry_create(
         model=model,
         data=data,
         extra=extra,
-        after_insert=lambda row: evaluation_request(profile_id=profile.pk),
+        after_insert=lambda row: evaluation_request(
+            profile_id=profile.pk, urgent=may_raise_urgent_alert(row, date_of_birth=profile.date_of_birth)
+        ),
         is_own=lambda row: row.profile_id == profile.pk,  # type: ignore[attr-defined]
     )
 
@@ -222,7 +248,10 @@ def versioned_update(*, row: V, data: dict[str, Any], if_match: str | None, eval
     row.save()
     if evaluate:
         # An entry asks for its profile; a profile (a new date of birth moves the age band) for itself.
-        evaluation_request(profile_id=getattr(row, "profile_id", row.pk))
+        urgent = isinstance(row, Entry) and may_raise_urgent_alert(
+            row, date_of_birth=row.profile.date_of_birth
+        )
+        evaluation_request(profile_id=getattr(row, "profile_id", row.pk), urgent=urgent)
     return row
 
 

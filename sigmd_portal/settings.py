@@ -15,6 +15,7 @@ import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -196,7 +197,15 @@ CELERY_TIMEZONE = "UTC"
 # Longest countdown any task uses (retry backoff caps at 10 minutes); the visibility timeout
 # must exceed it or Redis would hand an unacknowledged task to a second worker.
 CELERY_MAX_COUNTDOWN_SECONDS = 600
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Two queues, taken in strict order by every worker (Redis transport's "priority" strategy):
+# evaluations of entries that may raise an urgent alert, and deliveries, never wait behind a
+# backlog of routine work (a threshold change, a night's replay). Production may also run a small
+# worker on the urgent queue alone (docker/compose.yaml: worker-urgent).
+SIGMD_URGENT_QUEUE = "urgent"
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = (Queue(SIGMD_URGENT_QUEUE), Queue(CELERY_TASK_DEFAULT_QUEUE))
+CELERY_TASK_ROUTES = {"care.tasks.deliver": {"queue": SIGMD_URGENT_QUEUE}}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "queue_order_strategy": "priority"}
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing gives up quickly: the outbox row is already committed and the sweep re-sends it.

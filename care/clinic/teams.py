@@ -15,7 +15,7 @@ from accounts.models import CareTeam, User
 from diary.models import CareTeamInvitation
 from diary.services import invitation_create
 
-from .. import thresholds
+from .. import tasks, thresholds
 from ..forms import EscalationForm, rules_formset
 from ..selectors import team_settings
 from . import selectors
@@ -44,12 +44,13 @@ def team_settings_page(request: ClinicianRequest, team_id: Any) -> HttpResponse:
     # Both forms checked, so every error shows at once.
     valid = data is not None and all([formset.is_valid(), escalation.is_valid()])
     if valid:
-        thresholds.team_rules_replace(
+        team_evaluation = thresholds.team_rules_replace(
             team=team,
             settings_in=formset.settings_in(),
             user=request.user,
             escalation_delay_minutes=escalation.cleaned_data["escalation_delay_minutes"],
         )
+        transaction.on_commit(lambda: tasks.team_evaluation_dispatch(team_evaluation.pk))
         messages.success(request, "Thresholds saved. They apply to linked patients from now on.")
         return redirect("clinic:team", team_id=team.pk)
     return render(

@@ -85,7 +85,7 @@ def test_an_evaluation_runs_while_a_write_to_the_profile_is_in_flight(require_po
 @pytest.mark.django_db
 def test_a_busy_row_is_retried_at_once_not_left_for_the_sweep(linked_child, monkeypatch):
     request = EvaluationRequest.objects.create(profile=linked_child)
-    outcomes = [evaluation.Outcome(busy=True)]
+    outcomes = [evaluation.Outcome(busy_ids=[str(request.pk)])]
     real = evaluation.evaluation_run
 
     def first_busy(**kwargs):

@@ -326,12 +326,13 @@ def test_a_linked_clinician_reads_the_summary_and_it_is_logged(linked_child, cli
     assert any(e["team_name"] == team.name and e["object_type"] == "Profile" for e in log_entries)
 
 
-def test_a_threshold_change_asks_for_every_linked_profile_in_constant_queries(
+def test_a_threshold_change_answers_at_once_and_one_task_evaluates_every_linked_profile(
     team, clinician, owner, django_capture_on_commit_callbacks
 ):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from care.models import TeamEvaluation
     from diary.models import EvaluationRequest
     from tests.factories import ProfileFactory, link_to_team
 
@@ -340,10 +341,8 @@ def test_a_threshold_change_asks_for_every_linked_profile_in_constant_queries(
     client = client_for(clinician)
 
     def put_and_count() -> int:
-        EvaluationRequest.objects.all().delete()
         with CaptureQueriesContext(connection) as queries:
             assert client.put(RULES.format(team.id), body, format="json").status_code == 200
-        assert EvaluationRequest.objects.filter(processed_at__isnull=True).count() == team.care_links.count()
         return len(queries)
 
     for _ in range(2):
@@ -351,11 +350,19 @@ def test_a_threshold_change_asks_for_every_linked_profile_in_constant_queries(
     few = put_and_count()
     for _ in range(10):
         link_to_team(ProfileFactory(managed_by=[owner]), team)
-    assert put_and_count() == few  # 12 profiles cost what 2 do
-    # Once the change commits, one task evaluates them all.
+    assert put_and_count() == few  # 12 profiles cost the request what 2 do: nothing per profile
+    assert not EvaluationRequest.objects.exists()  # the request only asked, once per change
+    assert TeamEvaluation.objects.filter(team=team, processed_at__isnull=True).count() == 2
+    # Once the change commits, one task turns it into every linked profile's evaluation.
+    EvaluationRequest.objects.all().delete()
+    TeamEvaluation.objects.all().delete()
     with django_capture_on_commit_callbacks(execute=True):
         client.put(RULES.format(team.id), body, format="json")
-    assert not EvaluationRequest.objects.filter(processed_at__isnull=True).exists()
+    assert not TeamEvaluation.objects.filter(processed_at__isnull=True).exists()
+    evaluated = EvaluationRequest.objects.filter(processed_at__isnull=False)
+    assert sorted(evaluated.values_list("profile_id", flat=True)) == sorted(
+        team.care_links.values_list("profile_id", flat=True)
+    )
 
 
 def test_the_summary_shows_the_thresholds_in_force_for_the_team(team, clinician, owner, linked_child):

@@ -24,7 +24,7 @@ def broken_evaluation(monkeypatch):
     def explode(**kwargs):
         raise RuntimeError("rules crashed on this diary")
 
-    monkeypatch.setattr(evaluation, "profile_evaluate", explode)
+    monkeypatch.setattr(evaluation, "profiles_evaluate", explode)
     return monkeypatch
 
 
@@ -68,14 +68,14 @@ def test_readyz_shows_pending_requests_and_how_long_the_oldest_waited(linked_chi
 def test_a_request_that_succeeds_after_a_failure_is_processed_normally(linked_child, owner, monkeypatch):
     for d in (300, 200, 100, 5):
         log(client_for(owner), linked_child, ear_infection(d))
-    real = evaluation.profile_evaluate
+    real = evaluation.profiles_evaluate
     request = evaluation_request(profile_id=linked_child.pk)
     with monkeypatch.context() as broken:
         # Raises after the alert is made: the savepoint rolls the work back, the attempt stays.
-        broken.setattr(evaluation, "profile_evaluate", lambda **kw: [real(**kw), 1 / 0])
+        broken.setattr(evaluation, "profiles_evaluate", lambda **kw: [real(**kw), 1 / 0])
         assert evaluation.evaluation_run(request_id=request.pk).failed
     assert not Alert.objects.exists()  # the failed attempt's work was rolled back
-    assert evaluation.profile_evaluate is real
+    assert evaluation.profiles_evaluate is real
     assert evaluation.evaluation_run(request_id=request.pk).alert_ids
     request.refresh_from_db()
     assert request.processed_at is not None and request.attempts == 2
