@@ -18,16 +18,8 @@ from care import rules
 from care.models import Alert, RuleCode
 from care.selectors import longest_window, profile_facts, team_settings
 from diary import clinical
-from diary.growth import growth_centiles
-from diary.models import (
-    InfectionEpisode,
-    Infusion,
-    LabResult,
-    Measurement,
-    Profile,
-    Treatment,
-    Vaccination,
-)
+from diary.models import InfectionEpisode, Infusion, LabResult, Profile, Treatment, Vaccination
+from diary.numbers import plain_number
 from diary.selectors import SUMMARY_ANALYTES, profile_summary
 
 RECENT_ALERT_DAYS = 90
@@ -39,39 +31,8 @@ def default_period(today: date) -> tuple[date, date]:
     return today - relativedelta(months=DEFAULT_MONTHS) + timedelta(days=1), today
 
 
-def plain_number(value: Decimal | None) -> str:
-    """A lab value as printed on the report: 40.000 -> "40", 9.100 -> "9.1", None -> "?"."""
-    return "?" if value is None else f"{value.normalize():f}"
-
-
 def lab_range(low: Decimal | None, high: Decimal | None) -> str:
     return f"{plain_number(low)}–{plain_number(high)}"
-
-
-def growth_history(profile: Profile) -> list[dict[str, Any]]:
-    """Every weight and height, oldest first, each with its centile and SDS for a child (from
-    diary.growth: the reference, and the ages it covers, are in clinical.GROWTH_REFERENCE_SCOPE).
-    What the growth charts draw; the summary gives only the latest. One query."""
-    rows = []
-    for m in Measurement.objects.filter(profile=profile).order_by("measured_on", "created_at"):
-        centiles = growth_centiles(
-            date_of_birth=profile.date_of_birth,
-            sex=profile.sex,
-            measured_on=m.measured_on,
-            weight_kg=m.weight_kg,
-            height_cm=m.height_cm,
-        )
-        rows.append(
-            {
-                "measured_on": m.measured_on,
-                "weight_kg": m.weight_kg,
-                "height_cm": m.height_cm,
-                "weight": centiles["weight"],
-                "height": centiles["height"],
-                "note": centiles["note"],
-            }
-        )
-    return rows
 
 
 def age_in_years(date_of_birth: date, on: date) -> int:

@@ -15,7 +15,6 @@ from diary.api import client_ip
 from diary.clinical import GROWTH_REFERENCE_SCOPE
 from diary.selectors import profile_summary
 from diary.services import access_record
-from reports.selectors import growth_history
 
 from .. import rules
 from ..models import AlertStatus
@@ -77,7 +76,7 @@ def patient_page(request: ClinicianRequest, profile_id: Any) -> HttpResponse:
     teams = selectors.profile_teams(request.user, profile)
     # The immune record's figures are the summary's own (one read, shared with the app and the PDF).
     summary = profile_summary(profile, today=today)
-    growth = growth_history(profile)
+    growth = selectors.growth_history(profile)
     # The charts show the thresholds of the clinician's (first) team linked to this patient.
     charts = selectors.chart_data(
         profile,

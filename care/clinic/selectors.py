@@ -30,6 +30,7 @@ from django.utils import timezone
 from accounts.models import CareTeam, User
 from diary.access import profiles_visible_to
 from diary.clinical import INFUSION_ROUTES, RED_FLAG_SYMPTOMS, label_of, reactions_labelled
+from diary.growth import growth_centiles
 from diary.models import (
     CareLink,
     Entry,
@@ -454,6 +455,32 @@ def lab_charts(trends: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
         }
         for row in immunoglobulins(trends)
     ]
+
+
+def growth_history(profile: Profile) -> list[dict[str, Any]]:
+    """Every weight and height, oldest first, each with its centile and SDS for a child (from
+    diary.growth: the reference, and the ages it covers, are in clinical.GROWTH_REFERENCE_SCOPE).
+    What the growth charts draw; the summary gives only the latest. One query."""
+    rows = []
+    for m in Measurement.objects.filter(profile=profile).order_by("measured_on", "created_at"):
+        centiles = growth_centiles(
+            date_of_birth=profile.date_of_birth,
+            sex=profile.sex,
+            measured_on=m.measured_on,
+            weight_kg=m.weight_kg,
+            height_cm=m.height_cm,
+        )
+        rows.append(
+            {
+                "measured_on": m.measured_on,
+                "weight_kg": m.weight_kg,
+                "height_cm": m.height_cm,
+                "weight": centiles["weight"],
+                "height": centiles["height"],
+                "note": centiles["note"],
+            }
+        )
+    return rows
 
 
 def growth_chart(history: list[dict[str, Any]]) -> dict[str, Any]:

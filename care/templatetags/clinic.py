@@ -6,7 +6,7 @@ from django import template
 
 from accounts.permissions import session_passed_mfa
 from diary.clinical import LAB_UNITS, label_of
-from reports.selectors import plain_number
+from diary.numbers import plain_number
 
 from ..clinic.selectors import open_urgent_count
 
