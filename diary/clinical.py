@@ -182,6 +182,14 @@ def reactions_labelled(reactions: list[str]) -> list[tuple[str, bool]]:
     return [(label_of(INFUSION_REACTIONS, code), code in RED_FLAG_REACTIONS) for code in reactions]
 
 
+def reactions_in_words(reactions: list[str]) -> str:
+    """The reactions on one line, each red flag said in words ("…, Headache"); "" for none."""
+    return ", ".join(
+        f"{label} (red flag)" if red_flag else label
+        for label, red_flag in reactions_labelled([code for code in reactions if code != NO_REACTION])
+    )
+
+
 # A headache in the days after an IV infusion can be aseptic meningitis (usually within 48 hours,
 # sometimes a little later): the day of the infusion and the two days after it.
 HEADACHE_WATCH_DAYS = 3

@@ -14,7 +14,7 @@ from django.utils import timezone
 from fhir.resources.R4B import get_fhir_model_class
 
 from care.models import Alert, RuleCode
-from diary.clinical import NO_REACTION, TITRE_TIMINGS, VITAL_SIGN_LOINC, label_of, reactions_labelled
+from diary.clinical import TITRE_TIMINGS, VITAL_SIGN_LOINC, label_of, reactions_in_words
 from diary.models import (
     AccessLogEntry,
     Analyte,
@@ -309,11 +309,8 @@ def medication_administration(infusion: Infusion) -> dict[str, Any]:
         "route": concept(text=infusion.get_route_display()),
         "dose": {"value": infusion.dose_g, "unit": "g", "system": UCUM, "code": "g"},
     }
-    reactions = [
-        f"{label} (red flag)" if red_flag else label
-        for label, red_flag in reactions_labelled([r for r in infusion.reactions if r != NO_REACTION])
-    ]
-    notes = [n for n in ("Reactions: " + ", ".join(reactions) if reactions else "", infusion.notes) if n]
+    reactions = reactions_in_words(infusion.reactions)
+    notes = [n for n in (reactions and f"Reactions: {reactions}", infusion.notes) if n]
     return {
         "resourceType": "MedicationAdministration",
         "id": str(infusion.pk),

@@ -3,11 +3,9 @@ code checked against its value set (fhir.resources checks structure only)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections import Counter
 from collections.abc import Iterator
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -15,10 +13,10 @@ from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.observation import Observation
 
 from diary.clinical import VITAL_SIGN_LOINC
-from diary.models import AccessLogEntry, Infusion, LabResult, Measurement, Vaccination
+from diary.models import AccessLogEntry
 from reports import fhir
 from tests.conftest import client_for
-from tests.reports.conftest import make_alert, today
+from tests.reports.conftest import make_alert
 
 # Value sets of FHIR R4B (hl7.org/fhir/R4B), and the SNOMED CT and LOINC codes of CLINICAL-SOURCES.md.
 CODE_SYSTEMS = {
@@ -160,45 +158,6 @@ def codings(node: Any) -> Iterator[dict]:
 def resources(bundle: dict, kind: str | None = None) -> list[dict]:
     found = [e["resource"] for e in bundle["entry"]]
     return [r for r in found if kind is None or r["resourceType"] == kind]
-
-
-@pytest.fixture
-def immune_record(child):
-    """A PCV20 with serotype 14 titres before and after, weight and height, and an infusion with
-    a red-flag reaction."""
-    pcv = Vaccination.objects.create(profile=child, vaccine="PCV20", given_on=today() - dt.timedelta(days=90))
-    titres = [
-        LabResult.objects.create(
-            profile=child,
-            analyte="pneumococcal_titer",
-            value=Decimal(value),
-            unit="ug/mL",
-            collected_on=today() - dt.timedelta(days=days_ago),
-            serotype="14",
-            timing=timing,
-            vaccination=pcv,
-        )
-        for timing, value, days_ago in (("pre", "0.5", 95), ("post", "2.4", 60))
-    ]
-    both = Measurement.objects.create(
-        profile=child,
-        measured_on=today() - dt.timedelta(days=10),
-        weight_kg=Decimal("20.2"),
-        height_cm=Decimal("114.5"),
-    )
-    weight_only = Measurement.objects.create(
-        profile=child, measured_on=today() - dt.timedelta(days=200), weight_kg=Decimal("18.4")
-    )
-    infusion = Infusion.objects.create(
-        profile=child,
-        given_on=today() - dt.timedelta(days=5),
-        product="Privigen",
-        route="iv",
-        dose_g=Decimal("20"),
-        lot_number="P100777",
-        reactions=["breathing_difficulty", "headache"],
-    )
-    return {"vaccination": pcv, "titres": titres, "measurements": [both, weight_only], "infusion": infusion}
 
 
 @pytest.fixture
