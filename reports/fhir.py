@@ -1,6 +1,8 @@
 """A profile's diary as a FHIR R4B Bundle (type `collection`), each resource validated by
 `fhir.resources.R4B`. That library checks structure only; the codes used here are checked against
-their value sets by tests/reports/test_fhir.py. Codes: ../shared/CLINICAL-SOURCES.md."""
+their value sets by tests/reports/test_fhir.py. Codes: ../shared/CLINICAL-SOURCES.md; the body
+weight and height codes of the FHIR vital-signs profiles live with the other facts, in
+diary.clinical.VITAL_SIGN_LOINC."""
 
 from __future__ import annotations
 
