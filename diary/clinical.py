@@ -175,6 +175,21 @@ ENUMS: dict[str, tuple[Code, ...]] = {
 RED_FLAG_SYMPTOMS = frozenset(c.code for c in SYMPTOMS if c.red_flag)
 RED_FLAG_REACTIONS = frozenset(c.code for c in INFUSION_REACTIONS if c.red_flag)
 NO_REACTION = "none_reported"
+
+
+def reactions_labelled(reactions: list[str]) -> list[tuple[str, bool]]:
+    """(family-facing label, is a red flag) for each infusion reaction code, in the order given."""
+    return [(label_of(INFUSION_REACTIONS, code), code in RED_FLAG_REACTIONS) for code in reactions]
+
+
+def reactions_in_words(reactions: list[str]) -> str:
+    """The reactions on one line, each red flag said in words ("…, Headache"); "" for none."""
+    return ", ".join(
+        f"{label} (red flag)" if red_flag else label
+        for label, red_flag in reactions_labelled([code for code in reactions if code != NO_REACTION])
+    )
+
+
 # A headache in the days after an IV infusion can be aseptic meningitis (usually within 48 hours,
 # sometimes a little later): the day of the infusion and the two days after it.
 HEADACHE_WATCH_DAYS = 3
@@ -536,8 +551,21 @@ DAYS_PER_MONTH = 365.25 / 12
 GROWTH_REFERENCE = "uk-who"
 GROWTH_REFERENCE_LABEL = "UK-WHO growth charts (RCPCH rcpchgrowth)"
 GROWTH_SEXES = frozenset({"female", "male"})
+# Said wherever centiles are shown (the clinic, the PDF): which reference, for which ages.
+GROWTH_REFERENCE_SCOPE = (
+    "Centiles for children under 18, for age and sex, assuming birth at term: WHO 2006 standard "
+    "from 2 weeks to 4 years, UK90 from birth to 2 weeks and from 4 years. Adults, a sex other than "
+    "female or male, and values the library rejects as implausible are shown without a centile."
+)
 
 # Plausible bounds of a single measurement, far outside any real person: a typing error, not a
 # centile question. The smallest surviving babies weigh about 0.25 kg and measure about 20 cm.
 WEIGHT_KG_MIN, WEIGHT_KG_MAX = 0.2, 400
 HEIGHT_CM_MIN, HEIGHT_CM_MAX = 20, 275
+
+# LOINC codes of the FHIR vital-signs profiles (hl7.org/fhir/R4B/bodyweight.html and
+# bodyheight.html fix these codes, with UCUM units kg and cm), as (code, display, UCUM unit).
+VITAL_SIGN_LOINC = {
+    "weight": ("29463-7", "Body weight", "kg"),
+    "height": ("8302-2", "Body height", "cm"),
+}

@@ -253,10 +253,7 @@ class Infusion(Entry):
     @property
     def reactions_labelled(self) -> list[tuple[str, bool]]:
         """(family-facing label, is a red flag) for each reaction."""
-        return [
-            (clinical.label_of(clinical.INFUSION_REACTIONS, code), code in clinical.RED_FLAG_REACTIONS)
-            for code in self.reactions
-        ]
+        return clinical.reactions_labelled(self.reactions)
 
 
 class MeasurementManager(models.Manager):

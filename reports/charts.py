@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from typing import Any
 
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import date2num
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
-
-from diary.models import LabResult
 
 INK = "#1f2933"
 BAR = "#2563a8"
@@ -41,16 +41,17 @@ def infections_per_month_chart(per_month: list[tuple[date, int]]) -> bytes:
     return png(figure)
 
 
-def lab_trend_chart(analyte: str, results: list[LabResult]) -> bytes:
-    """Each result against the range printed on its own lab report (ranges differ by lab and age)."""
+def lab_trend_chart(analyte: str, results: list[dict[str, Any]]) -> bytes:
+    """Each result (the summary's trend rows, one unit) against the range printed on its own lab
+    report (ranges differ by lab and age)."""
     figure = Figure(figsize=(7, 2.2), layout="constrained")
     axes = figure.add_subplot()
-    days = date2num([r.collected_on for r in results])
-    values = [float(r.value) for r in results]
+    days = date2num([r["collected_on"] for r in results])
+    values = [float(r["value"]) for r in results]
     ranges = [
-        (r.collected_on, float(r.reference_low), float(r.reference_high))
+        (r["collected_on"], float(r["reference_low"]), float(r["reference_high"]))
         for r in results
-        if r.reference_low is not None and r.reference_high is not None
+        if r["reference_low"] is not None and r["reference_high"] is not None
     ]
     if ranges:
         axes.vlines(
@@ -63,17 +64,64 @@ def lab_trend_chart(analyte: str, results: list[LabResult]) -> bytes:
             label="lab's range",
         )
     axes.plot(days, values, color=INK, marker="o", linewidth=1)
-    low = [(r.collected_on, float(r.value)) for r in results if r.below_range]
+    low = [(r["collected_on"], float(r["value"])) for r in results if r["below_range"]]
     if low:
+        # A triangle as well as the colour: the mark survives a black-and-white print.
         axes.scatter(
-            date2num([d for d, _ in low]), [v for _, v in low], color=LOW, zorder=3, label="below range"
+            date2num([d for d, _ in low]),
+            [v for _, v in low],
+            color=LOW,
+            marker="v",
+            s=50,
+            zorder=3,
+            label="below range",
         )
         axes.legend(fontsize=7, frameon=False, loc="center left", bbox_to_anchor=(1.0, 0.5))
-    axes.set_ylabel(f"{analyte} ({results[-1].unit})", color=INK)
-    axes.xaxis_date()
-    if len(set(days)) == 1:
-        # One result: a few weeks either side instead of matplotlib's default of years.
-        axes.set_xlim(days[0] - 45, days[0] + 45)
-    axes.spines[["top", "right"]].set_visible(False)
+    axes.set_ylabel(f"{analyte} ({results[-1]['unit']})", color=INK)
+    date_axis(axes, days)
     figure.autofmt_xdate()
     return png(figure)
+
+
+def growth_chart(history: list[dict[str, Any]]) -> bytes:
+    """Weight and height over time, side by side, each point with its centile where one applies
+    (the centiles are the growth library's, carried in by the caller)."""
+    figure = Figure(figsize=(7, 2.2), layout="constrained")
+    for axes, field, method, label in zip(
+        figure.subplots(1, 2),
+        ("weight_kg", "height_cm"),
+        ("weight", "height"),
+        ("Weight (kg)", "Height (cm)"),
+        strict=True,
+    ):
+        rows = [r for r in history if r[field] is not None]
+        days = date2num([r["measured_on"] for r in rows])
+        values = [float(r[field]) for r in rows]
+        axes.plot(days, values, color=INK, marker="o", linewidth=1)
+        for day, value, row in zip(days, values, rows, strict=True):
+            if row[method]:
+                axes.annotate(
+                    f"c{row[method]['centile']:g}",
+                    (day, value),
+                    textcoords="offset points",
+                    xytext=(0, 5),
+                    ha="center",
+                    fontsize=6,
+                    color=INK,
+                )
+        axes.set_ylabel(label, color=INK)
+        if rows:
+            date_axis(axes, days)
+        else:
+            axes.set_xticks([])
+            axes.text(0.5, 0.5, "none recorded", transform=axes.transAxes, ha="center", color=INK)
+    figure.autofmt_xdate()
+    return png(figure)
+
+
+def date_axis(axes: Axes, days: Any) -> None:
+    axes.xaxis_date()
+    if len(set(days)) == 1:
+        # One date: a few weeks either side instead of matplotlib's default of years.
+        axes.set_xlim(days[0] - 45, days[0] + 45)
+    axes.spines[["top", "right"]].set_visible(False)

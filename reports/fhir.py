@@ -1,6 +1,8 @@
 """A profile's diary as a FHIR R4B Bundle (type `collection`), each resource validated by
 `fhir.resources.R4B`. That library checks structure only; the codes used here are checked against
-their value sets by tests/reports/test_fhir.py. Codes: ../shared/CLINICAL-SOURCES.md."""
+their value sets by tests/reports/test_fhir.py. Codes: ../shared/CLINICAL-SOURCES.md; the body
+weight and height codes of the FHIR vital-signs profiles live with the other facts, in
+diary.clinical.VITAL_SIGN_LOINC."""
 
 from __future__ import annotations
 
@@ -14,11 +16,14 @@ from django.utils import timezone
 from fhir.resources.R4B import get_fhir_model_class
 
 from care.models import Alert, RuleCode
+from diary.clinical import TITRE_TIMINGS, VITAL_SIGN_LOINC, label_of, reactions_in_words
 from diary.models import (
     AccessLogEntry,
+    Analyte,
     InfectionEpisode,
     Infusion,
     LabResult,
+    Measurement,
     Profile,
     Relationship,
     SymptomEntry,
@@ -63,6 +68,9 @@ ANALYTE_LOINC = {
     "IgA": ("2458-8", "IgA [Mass/volume] in Serum or Plasma"),
     "IgG4": ("2469-5", "IgG4 [Mass/volume] in Serum or Plasma"),
 }
+# The components of a pneumococcal titre (text only: see titre_fields).
+TITRE_SEROTYPE = "Streptococcus pneumoniae serotype"
+TITRE_TIMING = "Taken before or after the vaccine"
 UCUM_UNITS = {"mg/dL": "mg/dL", "g/L": "g/L", "ug/mL": "ug/mL"}
 ACCESS_ACTION = {"read": "R", "create": "C", "update": "U", "delete": "D", "export": "E"}
 ALERT_SEVERITY = {"urgent": "high", "routine": "moderate"}
@@ -196,8 +204,7 @@ def lab_observation(lab: LabResult) -> dict[str, Any]:
         reference["low"] = quantity(lab.reference_low, lab.unit)
     if lab.reference_high is not None:
         reference["high"] = quantity(lab.reference_high, lab.unit)
-    serotype = getattr(lab, "serotype", "")
-    label = lab.analyte if not serotype else f"{lab.analyte} serotype {serotype}"
+    label = lab.get_analyte_display() + (f", serotype {lab.serotype}" if lab.serotype else "")
     return {
         "resourceType": "Observation",
         "id": str(lab.pk),
@@ -209,8 +216,64 @@ def lab_observation(lab: LabResult) -> dict[str, Any]:
         "valueQuantity": quantity(lab.value, lab.unit),
         **({"referenceRange": [reference]} if reference else {}),
         **({"interpretation": [concept(coding(INTERPRETATION, "L", "Low"))]} if lab.below_range else {}),
+        **(titre_fields(lab) if lab.analyte == Analyte.PNEUMOCOCCAL_TITER else {}),
         **({"note": [{"text": lab.notes}]} if lab.notes else {}),
     }
+
+
+def titre_fields(lab: LabResult) -> dict[str, Any]:
+    """What a pneumococcal titre carries beyond its value: the serotype, before or after the
+    vaccine, and the vaccination it measures.
+
+    The serotype is a component, not a code: CLINICAL-SOURCES.md lists no LOINC code for
+    pneumococcal antibodies, and LOINC has one code per serotype (and method) that nothing here
+    has verified, so the analyte goes as text (as every uncoded analyte does) and the serotype and
+    timing as text-coded components, never a guessed code. The vaccination is `partOf`: in R4B,
+    Observation.partOf may reference an Immunization (the event the titre is a step of), whereas
+    `focus` would say the titre is about the vaccine rather than the patient."""
+    components = []
+    if lab.serotype:
+        components.append(
+            {"code": concept(text=TITRE_SEROTYPE), "valueCodeableConcept": concept(text=lab.serotype)}
+        )
+    if lab.timing:
+        components.append(
+            {
+                "code": concept(text=TITRE_TIMING),
+                "valueCodeableConcept": concept(text=label_of(TITRE_TIMINGS, lab.timing)),
+            }
+        )
+    return {
+        **({"component": components} if components else {}),
+        **({"partOf": [{"reference": urn(lab.vaccination_id)}]} if lab.vaccination_id else {}),
+    }
+
+
+def vital_sign(measurement: Measurement, method: str) -> dict[str, Any]:
+    """A weight or a height as the FHIR vital-signs profile has it (bodyweight, bodyheight):
+    category vital-signs, its LOINC code, a UCUM quantity. One Observation per value, so a
+    measurement of both is two, each with an id derived from the measurement's."""
+    code, display, unit = VITAL_SIGN_LOINC[method]
+    value = measurement.weight_kg if method == "weight" else measurement.height_cm
+    return {
+        "resourceType": "Observation",
+        "id": str(derived_id(method, measurement.pk)),
+        "status": "final",
+        "category": [concept(coding(OBSERVATION_CATEGORY, "vital-signs"))],
+        "code": concept(coding(LOINC, code, display), text=display),
+        "subject": {"reference": urn(measurement.profile_id)},
+        "effectiveDateTime": measurement.measured_on.isoformat(),
+        "valueQuantity": {"value": value, "unit": unit, "system": UCUM, "code": unit},
+        **({"note": [{"text": measurement.notes}]} if measurement.notes else {}),
+    }
+
+
+def vital_signs(measurement: Measurement) -> list[dict[str, Any]]:
+    return [
+        vital_sign(measurement, method)
+        for method, value in (("weight", measurement.weight_kg), ("height", measurement.height_cm))
+        if value is not None
+    ]
 
 
 def medication_statement(treatment: Treatment) -> dict[str, Any]:
@@ -235,18 +298,21 @@ def medication_statement(treatment: Treatment) -> dict[str, Any]:
     }
 
 
-def medication_administration(infusion: Any) -> dict[str, Any]:
-    """An immunoglobulin infusion; the batch travels in the contained Medication."""
+def medication_administration(infusion: Infusion) -> dict[str, Any]:
+    """An immunoglobulin infusion; the batch travels in the contained Medication (R4B has it in
+    Medication.batch.lotNumber), the reactions, red flags marked, as a note."""
     medication = {
         "resourceType": "Medication",
         "id": "product",
         "code": concept(text=infusion.product or "Immunoglobulin"),
         **({"batch": {"lotNumber": infusion.lot_number}} if infusion.lot_number else {}),
     }
-    dosage: dict[str, Any] = {"route": concept(text=infusion.route)}
-    if infusion.dose_g is not None:
-        dosage["dose"] = {"value": infusion.dose_g, "unit": "g", "system": UCUM, "code": "g"}
-    reactions = [r for r in (getattr(infusion, "reactions", None) or []) if r != "none_reported"]
+    dosage: dict[str, Any] = {
+        "route": concept(text=infusion.get_route_display()),
+        "dose": {"value": infusion.dose_g, "unit": "g", "system": UCUM, "code": "g"},
+    }
+    reactions = reactions_in_words(infusion.reactions)
+    notes = [n for n in (reactions and f"Reactions: {reactions}", infusion.notes) if n]
     return {
         "resourceType": "MedicationAdministration",
         "id": str(infusion.pk),
@@ -256,7 +322,7 @@ def medication_administration(infusion: Any) -> dict[str, Any]:
         "subject": {"reference": urn(infusion.profile_id)},
         "effectiveDateTime": infusion.given_on.isoformat(),
         "dosage": dosage,
-        **({"note": [{"text": "Reactions: " + ", ".join(reactions)}]} if reactions else {}),
+        **({"note": [{"text": n} for n in notes]} if notes else {}),
     }
 
 
@@ -334,6 +400,8 @@ def resources_of(profile: Profile, *, alerts: QuerySet[Alert], include_audit: bo
     resources += [
         lab_observation(lab) for lab in LabResult.objects.filter(profile=profile).order_by("collected_on")
     ]
+    for measurement in Measurement.objects.filter(profile=profile).order_by("measured_on", "created_at"):
+        resources += vital_signs(measurement)
     resources += [
         medication_statement(t) for t in Treatment.objects.filter(profile=profile).order_by("started_on")
     ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 from itertools import groupby
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -14,10 +15,13 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import KeepTogether
 
+from diary import clinical
+from diary.clinical import INFUSION_ROUTES, LAB_UNITS, label_of, reactions_in_words
 from diary.models import InfectionKind
+from diary.numbers import plain_number
 
 from . import charts
-from .selectors import VisitSummary, lab_range, plain_number
+from .selectors import VisitSummary, lab_range
 
 STYLES = getSampleStyleSheet()
 BODY = STYLES["BodyText"]
@@ -154,23 +158,41 @@ def antibiotics_section(summary: VisitSummary) -> list[Flowable]:
     )
 
 
+def per_month_text(side: dict[str, Any]) -> str:
+    if side["per_month"] is None:
+        return "no days"
+    return f"{side['per_month']} a month ({side['infections']} in {side['days']} days)"
+
+
 def infusions_section(summary: VisitSummary) -> list[Flowable]:
-    if summary.infusions is None:
-        return []
+    infusions = summary.infusions
+    interval = infusions["usual_interval_days"]
+    facts = Paragraph(
+        escape(
+            f"{infusions['count']} in the period; usual interval "
+            + (f"{interval:g} days (median)" if interval is not None else "not known")
+            + f". Infections on therapy: {per_month_text(infusions['on_therapy'])}; "
+            f"off therapy: {per_month_text(infusions['off_therapy'])}. A day is on therapy when an "
+            f"infusion was given on it or in the {infusions['on_therapy_days']} days before it, or an "
+            "immunoglobulin course covers it."
+        ),
+        BODY,
+    )
     return section(
         "Immunoglobulin infusions",
+        facts,
         table(
             ["Given", "Product", "Route", "Dose (g)", "Batch", "Reactions"],
             [
                 [
-                    i.given_on,
-                    i.product,
-                    i.route,
-                    i.dose_g,
-                    i.lot_number,
-                    ", ".join(getattr(i, "reactions", None) or []),
+                    i["given_on"],
+                    i["product"],
+                    label_of(INFUSION_ROUTES, i["route"]),
+                    plain_number(i["dose_g"]),
+                    i["lot_number"],
+                    reactions_in_words(i["reactions"]),
                 ]
-                for i in summary.infusions
+                for i in infusions["given"]
             ],
             "No infusions in this period.",
         ),
@@ -188,6 +210,42 @@ def vaccinations_section(summary: VisitSummary) -> list[Flowable]:
     )
 
 
+def titre_text(titre: dict[str, Any] | None) -> str:
+    if titre is None:
+        return "none"
+    return f"{plain_number(titre['value'])} {label_of(LAB_UNITS, titre['unit'])} ({titre['collected_on']})"
+
+
+def vaccine_responses_section(summary: VisitSummary) -> list[Flowable]:
+    """Pneumococcal titres before and after, per serotype, with the fold rise; not judged."""
+    if not summary.titre_responses:
+        return []
+    return section(
+        "Vaccine responses: pneumococcal titres before and after",
+        table(
+            ["Vaccination", "Serotype", "Before", "After", "Fold rise"],
+            [
+                [
+                    f"{v['vaccine']} ({v['given_on']})" if (v := pair["vaccination"]) else "not linked",
+                    pair["serotype"],
+                    titre_text(pair["pre"]),
+                    titre_text(pair["post"]),
+                    f"{pair['fold_rise']:g}x" if pair["fold_rise"] is not None else "",
+                ]
+                for pair in summary.titre_responses
+            ],
+            "",
+        ),
+        Paragraph(
+            escape(
+                "Fold rise: after divided by before, in the same unit. Read against the lab's and "
+                "the guideline's criteria."
+            ),
+            SMALL,
+        ),
+    )
+
+
 def labs_section(summary: VisitSummary) -> list[Flowable]:
     if not summary.labs:
         return section("Immunoglobulin results", Paragraph("No IgM, IgG or IgA results logged.", BODY))
@@ -195,7 +253,7 @@ def labs_section(summary: VisitSummary) -> list[Flowable]:
     for analyte, results in summary.labs.items():
         # One chart per unit: a mg/dL and a g/L value on one axis would mislead.
         for unit, same_unit in groupby(
-            sorted(results, key=lambda r: (r.unit, r.collected_on)), key=lambda r: r.unit
+            sorted(results, key=lambda r: (r["unit"], r["collected_on"])), key=lambda r: r["unit"]
         ):
             series = list(same_unit)
             body.append(chart(charts.lab_trend_chart(analyte, series), height_ratio=0.31))
@@ -204,10 +262,10 @@ def labs_section(summary: VisitSummary) -> list[Flowable]:
                     ["Collected", analyte, "Lab's range", "Below range"],
                     [
                         [
-                            r.collected_on,
-                            f"{plain_number(r.value)} {unit}",
-                            lab_range(r.reference_low, r.reference_high),
-                            "LOW" if r.below_range else "",
+                            r["collected_on"],
+                            f"{plain_number(r['value'])} {label_of(LAB_UNITS, unit)}",
+                            lab_range(r["reference_low"], r["reference_high"]),
+                            "LOW" if r["below_range"] else "",
                         ]
                         for r in series
                     ],
@@ -215,6 +273,41 @@ def labs_section(summary: VisitSummary) -> list[Flowable]:
                 )
             )
     return section("Immunoglobulin results over time, against each lab's range", *body)
+
+
+def growth_value(latest: dict[str, Any] | None, unit: str) -> list[object]:
+    if latest is None:
+        return ["none recorded", "", ""]
+    centile = "no centile" if latest["centile"] is None else f"{latest['centile']:g}"
+    sds = "" if latest["sds"] is None else f"{latest['sds']:.2f}"
+    return [f"{plain_number(latest['value'])} {unit} ({latest['measured_on']})", centile, sds]
+
+
+def growth_section(summary: VisitSummary) -> list[Flowable]:
+    """The latest weight and height with their centiles (the summary's), and every measurement
+    on a small chart. An adult without measurements has no section."""
+    latest = summary.latest_growth
+    if not summary.growth and not clinical.is_child(summary.profile.date_of_birth, summary.today):
+        return []
+    if not summary.growth:
+        return section("Growth", Paragraph("No weight or height recorded.", BODY))
+    reference = f"Reference: {latest['reference']}. " if latest["reference"] else ""
+    body: list[Flowable] = [
+        table(
+            ["", "Latest (measured)", "Centile", "SDS"],
+            [
+                ["Weight", *growth_value(latest["weight"], "kg")],
+                ["Height", *growth_value(latest["height"], "cm")],
+            ],
+            "",
+        ),
+        Paragraph(escape(reference + clinical.GROWTH_REFERENCE_SCOPE), SMALL),
+    ]
+    if latest["note"]:
+        body.append(Paragraph(escape(latest["note"]), SMALL))
+    body.append(chart(charts.growth_chart(summary.growth), height_ratio=0.31))
+    body.append(Paragraph("Every measurement; the number by a point is its centile (c).", SMALL))
+    return section("Growth", *body)
 
 
 def alerts_section(summary: VisitSummary) -> list[Flowable]:
@@ -255,7 +348,9 @@ def render_visit_summary(summary: VisitSummary) -> bytes:
         *antibiotics_section(summary),
         *infusions_section(summary),
         *vaccinations_section(summary),
+        *vaccine_responses_section(summary),
         *labs_section(summary),
+        *growth_section(summary),
         *alerts_section(summary),
         *questions_section(summary),
     ]

@@ -15,11 +15,13 @@ from django.db.models import QuerySet
 
 from accounts.models import CareTeam
 from care import rules
+from care.clinic.selectors import growth_history
 from care.models import Alert, RuleCode
 from care.selectors import longest_window, profile_facts, team_settings
 from diary import clinical
 from diary.models import InfectionEpisode, Infusion, LabResult, Profile, Treatment, Vaccination
-from diary.selectors import SUMMARY_ANALYTES, profile_summary
+from diary.numbers import plain_number
+from diary.selectors import TREND_ANALYTES, profile_summary
 
 RECENT_ALERT_DAYS = 90
 DEFAULT_MONTHS = 12
@@ -28,11 +30,6 @@ DEFAULT_MONTHS = 12
 def default_period(today: date) -> tuple[date, date]:
     """The last 12 months, ending today."""
     return today - relativedelta(months=DEFAULT_MONTHS) + timedelta(days=1), today
-
-
-def plain_number(value: Decimal | None) -> str:
-    """A lab value as printed on the report: 40.000 -> "40", 9.100 -> "9.1", None -> "?"."""
-    return "?" if value is None else f"{value.normalize():f}"
 
 
 def lab_range(low: Decimal | None, high: Decimal | None) -> str:
@@ -143,10 +140,29 @@ class VisitSummary:
     per_month: list[tuple[date, int]] = field(default_factory=list)
     serious: list[InfectionEpisode] = field(default_factory=list)
     courses: list[Treatment] = field(default_factory=list)
-    infusions: list[Any] | None = None  # None: this deployment has no infusion log
     vaccinations: list[Vaccination] = field(default_factory=list)
-    labs: dict[str, list[LabResult]] = field(default_factory=dict)
     alerts: list[Alert] = field(default_factory=list)
+    # Every weight and height with its centile (the summary gives only the latest): the chart.
+    growth: list[dict[str, Any]] = field(default_factory=list)
+
+    # The immune record is the diary summary's own (diary.selectors.profile_summary), not a recount.
+    @property
+    def infusions(self) -> dict[str, Any]:
+        """Infusions in the period, the usual interval, infections per month on and off therapy."""
+        return self.counts["infusions"]
+
+    @property
+    def labs(self) -> dict[str, list[dict[str, Any]]]:
+        """Every IgM, IgG, IgA and IgG-subclass result, all time (a trend), analytes with results."""
+        return {analyte: rows for analyte, rows in self.counts["trends"].items() if rows}
+
+    @property
+    def titre_responses(self) -> list[dict[str, Any]]:
+        return self.counts["titre_responses"]
+
+    @property
+    def latest_growth(self) -> dict[str, Any]:
+        return self.counts["growth"]
 
     @property
     def age(self) -> int:
@@ -177,19 +193,12 @@ def visit_summary(
         .filter(models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=start))
         .order_by("started_on")
     )
-    summary.infusions = list(
-        Infusion.objects.filter(profile=profile, given_on__gte=start, given_on__lte=end).order_by("given_on")
-    )
     summary.vaccinations = list(
         Vaccination.objects.filter(profile=profile, given_on__gte=start, given_on__lte=end).order_by(
             "given_on"
         )
     )
-    # Immunoglobulin results over time: the trend matters, so the whole history, not only the period.
-    for lab in LabResult.objects.filter(profile=profile, analyte__in=SUMMARY_ANALYTES).order_by(
-        "collected_on"
-    ):
-        summary.labs.setdefault(lab.analyte, []).append(lab)
+    summary.growth = growth_history(profile)
     summary.alerts = list(alerts_for_report(profile, team=team, today=today))
     return summary
 
@@ -202,7 +211,7 @@ def report_size(profile: Profile, *, start: date, end: date) -> int:
             models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=start)
         ),
         Vaccination.objects.filter(profile=profile, given_on__range=(start, end)),
-        LabResult.objects.filter(profile=profile, analyte__in=SUMMARY_ANALYTES),
+        LabResult.objects.filter(profile=profile, analyte__in=TREND_ANALYTES),
         Infusion.objects.filter(profile=profile, given_on__range=(start, end)),
     ]
     return sum(q.count() for q in in_period)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from diary.access import profiles_visible_to
 from diary.api import client_ip
+from diary.clinical import GROWTH_REFERENCE_SCOPE
 from diary.selectors import profile_summary
 from diary.services import access_record
 
@@ -73,8 +74,17 @@ def patient_page(request: ClinicianRequest, profile_id: Any) -> HttpResponse:
     access_record(actor=request.user, profile=profile, action="read", ip=client_ip(request))
     today = timezone.localdate()
     teams = selectors.profile_teams(request.user, profile)
+    # The immune record's figures are the summary's own (one read, shared with the app and the PDF).
+    summary = profile_summary(profile, today=today)
+    growth = selectors.growth_history(profile)
     # The charts show the thresholds of the clinician's (first) team linked to this patient.
-    charts = selectors.chart_data(profile, today=today, settings=team_settings(teams[0]) if teams else None)
+    charts = selectors.chart_data(
+        profile,
+        today=today,
+        trends=summary["trends"],
+        growth=growth,
+        settings=team_settings(teams[0]) if teams else None,
+    )
     return render(
         request,
         "clinic/patient.html",
@@ -82,7 +92,12 @@ def patient_page(request: ClinicianRequest, profile_id: Any) -> HttpResponse:
             "profile": profile,
             "age_band": rules.age_band(profile.date_of_birth, today),
             "age": selectors.age_years(profile.date_of_birth, today),
-            "summary": profile_summary(profile, today=today),
+            "summary": summary,
+            "therapy": selectors.therapy(summary["infusions"]),
+            "vaccine_responses": selectors.vaccine_responses(summary["titre_responses"]),
+            "immunoglobulins": selectors.immunoglobulins(summary["trends"]),
+            "growth": growth,
+            "growth_scope": GROWTH_REFERENCE_SCOPE,
             "charts": charts,
             "antibiotic_rows": zip(
                 charts["months"],

@@ -29,7 +29,8 @@ from django.utils import timezone
 
 from accounts.models import CareTeam, User
 from diary.access import profiles_visible_to
-from diary.clinical import RED_FLAG_SYMPTOMS
+from diary.clinical import INFUSION_ROUTES, RED_FLAG_SYMPTOMS, label_of, reactions_labelled
+from diary.growth import growth_centiles
 from diary.models import (
     CareLink,
     Entry,
@@ -62,6 +63,8 @@ ENTRY_TYPES: dict[str, type[Entry]] = {
     "infusion": Infusion,
     "measurement": Measurement,
 }
+# What an entry of the timeline shows of another row (a titre: the vaccination it measures).
+TIMELINE_JOINS = {"lab": ("vaccination",)}
 NEEDS_ACTION, RESOLVED = "needs_action", "resolved"
 INBOX_VIEWS = {NEEDS_ACTION: "Needs action", RESOLVED: "Resolved"}
 
@@ -350,12 +353,14 @@ def thresholds_met(profile: Profile, team: CareTeam, on: date) -> list[dict[str,
 
 
 def profile_timeline(profile: Profile) -> list[EntryView]:
-    """All entry types, newest first: one query per type."""
-    rows = [
-        (kind, entry)
-        for kind, model in ENTRY_TYPES.items()
-        for entry in model._default_manager.filter(profile=profile)
-    ]
+    """All entry types, newest first: one query per type (a titre's vaccination joined; a
+    vaccination's titres prefetched by its manager)."""
+    rows = []
+    for kind, model in ENTRY_TYPES.items():
+        entries = model._default_manager.filter(profile=profile)
+        if kind in TIMELINE_JOINS:  # (select_related() with no field would join every foreign key)
+            entries = entries.select_related(*TIMELINE_JOINS[kind])
+        rows += [(kind, entry) for entry in entries]
     rows.sort(key=lambda row: (entry_day(row[1]), row[1].created_at), reverse=True)
     return [EntryView(kind, entry) for kind, entry in rows]
 
@@ -413,10 +418,122 @@ def rule_windows(
     return rows
 
 
-def chart_data(profile: Profile, *, today: date, settings: rules.Settings | None = None) -> dict[str, Any]:
+def in_grams(value: Decimal | None, unit: str) -> float | None:
+    """A value on the charts' common axis (g/L); None for a missing value or a unit not convertible."""
+    factor = GRAMS_PER_LITRE.get(unit)
+    return None if value is None or factor is None else float(value * factor)
+
+
+def immunoglobulins(trends: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The summary's immunoglobulin trends (diary.selectors.immunoglobulin_trends), as the page
+    lists them: IgM, IgG and IgA always, an IgG subclass when it has a result."""
+    return [
+        {"analyte": analyte, "results": results}
+        for analyte, results in trends.items()
+        if results or analyte in SUMMARY_ANALYTES
+    ]
+
+
+def lab_charts(trends: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Each analyte's results in g/L, each against the range printed on its own report; a result
+    in a unit that cannot be converted stays in the table only."""
+    return [
+        {
+            "analyte": row["analyte"],
+            "unit": "g/L",
+            "results": [
+                {
+                    "date": r["collected_on"].isoformat(),
+                    "value": in_grams(r["value"], r["unit"]),
+                    "low": in_grams(r["reference_low"], r["unit"]),
+                    "high": in_grams(r["reference_high"], r["unit"]),
+                    "below": r["below_range"],
+                }
+                for r in row["results"]
+                if r["unit"] in GRAMS_PER_LITRE
+            ],
+        }
+        for row in immunoglobulins(trends)
+    ]
+
+
+def growth_history(profile: Profile) -> list[dict[str, Any]]:
+    """Every weight and height, oldest first, each with its centile and SDS for a child (from
+    diary.growth: the reference, and the ages it covers, are in clinical.GROWTH_REFERENCE_SCOPE).
+    What the growth charts draw; the summary gives only the latest. One query."""
+    rows = []
+    for m in Measurement.objects.filter(profile=profile).order_by("measured_on", "created_at"):
+        centiles = growth_centiles(
+            date_of_birth=profile.date_of_birth,
+            sex=profile.sex,
+            measured_on=m.measured_on,
+            weight_kg=m.weight_kg,
+            height_cm=m.height_cm,
+        )
+        rows.append(
+            {
+                "measured_on": m.measured_on,
+                "weight_kg": m.weight_kg,
+                "height_cm": m.height_cm,
+                "weight": centiles["weight"],
+                "height": centiles["height"],
+                "note": centiles["note"],
+            }
+        )
+    return rows
+
+
+def growth_chart(history: list[dict[str, Any]]) -> dict[str, Any]:
+    def values(field: str) -> list[float | None]:
+        return [None if row[field] is None else float(row[field]) for row in history]
+
+    return {
+        "dates": [row["measured_on"].isoformat() for row in history],
+        "weight_kg": values("weight_kg"),
+        "height_cm": values("height_cm"),
+    }
+
+
+def therapy(infusions: dict[str, Any]) -> dict[str, Any]:
+    """The summary's infusion section (diary.selectors.infusion_summary) with the words the page
+    shows: each infusion's route and reactions labelled, red flags marked."""
+    return {
+        **infusions,
+        "given": [
+            {
+                **row,
+                "route_label": label_of(INFUSION_ROUTES, row["route"]),
+                "reactions_labelled": reactions_labelled(row["reactions"]),
+            }
+            for row in infusions["given"]
+        ],
+    }
+
+
+def vaccine_responses(titre_responses: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The summary's titre pairs (diary.selectors.titre_responses, already in order of
+    vaccination), grouped under the vaccination they measure; unlinked titres last."""
+    groups: list[dict[str, Any]] = []
+    for pair in titre_responses:
+        vaccination = pair["vaccination"]
+        key = vaccination["id"] if vaccination else None
+        if not groups or groups[-1]["key"] != key:
+            groups.append({"key": key, "vaccination": vaccination, "pairs": []})
+        groups[-1]["pairs"].append(pair)
+    return groups
+
+
+def chart_data(
+    profile: Profile,
+    *,
+    today: date,
+    trends: dict[str, list[dict[str, Any]]],
+    growth: list[dict[str, Any]],
+    settings: rules.Settings | None = None,
+) -> dict[str, Any]:
     """Infections per month by kind, each counting rule's episodes in its window against the
-    team's threshold in force, antibiotic days per month, IgM/IgG/IgA over time (g/L, each
-    against the reference range printed on its own report)."""
+    team's threshold in force, antibiotic days per month; the summary's immunoglobulin trends
+    (g/L, each against the range printed on its own report) and the growth history."""
     months = last_months(today)
     start = months[0]
     episodes = InfectionEpisode.objects.filter(profile=profile, onset__gte=start, onset__lte=today)
@@ -433,25 +550,6 @@ def chart_data(profile: Profile, *, today: date, settings: rules.Settings | None
         spans = [(c.started_on, c.ended_on) for c in courses if c.prophylactic == prophylactic]
         return len(covered_days(spans, start=first, end=min(month_end(first), today)))
 
-    labs: dict[str, list[dict[str, Any]]] = {analyte: [] for analyte in SUMMARY_ANALYTES}
-    for lab in LabResult.objects.filter(profile=profile, analyte__in=SUMMARY_ANALYTES).order_by(
-        "collected_on"
-    ):
-        factor = GRAMS_PER_LITRE.get(lab.unit)
-        if factor is None:
-            continue  # a unit we cannot put on the same axis
-
-        def grams(value: Decimal | None, factor: Decimal | None = factor) -> float | None:
-            return None if value is None or factor is None else float(value * factor)
-
-        labs[lab.analyte].append(
-            {
-                "date": lab.collected_on.isoformat(),
-                "value": grams(lab.value),
-                "low": grams(lab.reference_low),
-                "high": grams(lab.reference_high),
-            }
-        )
     return {
         "months": [m.strftime("%b %Y") for m in months],
         "infections": [
@@ -463,5 +561,6 @@ def chart_data(profile: Profile, *, today: date, settings: rules.Settings | None
             "treatment": [days_on(m, False) for m in months],
             "prophylaxis": [days_on(m, True) for m in months],
         },
-        "labs": [{"analyte": a, "unit": "g/L", "results": results} for a, results in labs.items()],
+        "labs": lab_charts(trends),
+        "growth": growth_chart(growth),
     }

@@ -76,17 +76,39 @@
       stepped: true,
       spanGaps: true,
     };
+    // A result below its lab's range is a triangle, not only another colour.
+    const below = (r) => r.below === true;
     draw(`chart-lab-${lab.analyte}`, {
       type: "line",
       data: {
         labels: lab.results.map((r) => r.date),
         datasets: [
-          { label: `${lab.analyte} (${lab.unit})`, data: lab.results.map((r) => r.value), borderWidth: 3 },
+          {
+            label: `${lab.analyte} (${lab.unit}); a triangle is below the lab's range`,
+            data: lab.results.map((r) => r.value),
+            borderWidth: 3,
+            pointStyle: lab.results.map((r) => (below(r) ? "triangle" : "circle")),
+            pointRadius: lab.results.map((r) => (below(r) ? 8 : 4)),
+          },
           { label: "Reference low", data: lab.results.map((r) => r.low), ...dashed },
           { label: "Reference high", data: lab.results.map((r) => r.high), ...dashed },
         ],
       },
       options: { scales: { y: { beginAtZero: true, title: { display: true, text: lab.unit } } } },
+    });
+  });
+
+  [
+    ["weight_kg", "chart-growth-weight", "Weight (kg)"],
+    ["height_cm", "chart-growth-height", "Height (cm)"],
+  ].forEach(([field, id, label]) => {
+    draw(id, {
+      type: "line",
+      data: {
+        labels: data.growth.dates,
+        datasets: [{ label, data: data.growth[field], borderWidth: 3, spanGaps: true }],
+      },
+      options: { scales: { y: { title: { display: true, text: label } } } },
     });
   });
 })();

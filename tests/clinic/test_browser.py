@@ -15,7 +15,15 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from care import evaluation
 from care.models import Alert
-from diary.models import CareTeamInvitation, InfectionEpisode, LabResult, SymptomEntry
+from diary.models import (
+    CareTeamInvitation,
+    InfectionEpisode,
+    Infusion,
+    LabResult,
+    Measurement,
+    SymptomEntry,
+    Vaccination,
+)
 from tests.browser import CHROMIUM_ARGS, axe_violations
 from tests.factories import (
     PASSWORD,
@@ -95,6 +103,7 @@ def world():
         reference_high=230,
         collected_on=today - timezone.timedelta(days=30),
     )
+    immune_record(child, today)
     with transaction.atomic():
         evaluation.profile_evaluate(profile=child, on=today, now=timezone.now())  # a routine alert is waiting
     CareTeamInvitation.objects.create(
@@ -104,6 +113,54 @@ def world():
         expires_at=timezone.now() + timezone.timedelta(days=3),
     )
     return {"team": team, "clinician": clinician, "child": child}
+
+
+def immune_record(child, today) -> None:
+    """Infusions, a vaccine response, IgG below range and growth: every section of the patient
+    page has something for axe to check (no red-flag reaction: it would raise an urgent alert)."""
+    child.sex = "female"
+    child.save(update_fields=["sex"])
+    for days_ago in (60, 32, 4):
+        Infusion.objects.create(
+            profile=child,
+            given_on=today - timezone.timedelta(days=days_ago),
+            product="Hizentra",
+            route="subcutaneous",
+            dose_g=8,
+            lot_number="P100123",
+            reactions=["site_swelling"],
+        )
+    pcv = Vaccination.objects.create(
+        profile=child, vaccine="PCV20", given_on=today - timezone.timedelta(days=90)
+    )
+    for timing, value, days_ago in (("pre", "0.5", 95), ("post", "2.4", 60)):
+        LabResult.objects.create(
+            profile=child,
+            analyte="pneumococcal_titer",
+            value=value,
+            unit="ug/mL",
+            collected_on=today - timezone.timedelta(days=days_ago),
+            serotype="14",
+            timing=timing,
+            vaccination=pcv,
+        )
+    for value, days_ago in (("4.1", 400), ("6.2", 20)):
+        LabResult.objects.create(
+            profile=child,
+            analyte="IgG",
+            value=value,
+            unit="g/L",
+            reference_low="5.4",
+            reference_high="16.1",
+            collected_on=today - timezone.timedelta(days=days_ago),
+        )
+    for weight, height, days_ago in (("17.5", "108.0", 200), ("18.6", "111.5", 10)):
+        Measurement.objects.create(
+            profile=child,
+            measured_on=today - timezone.timedelta(days=days_ago),
+            weight_kg=weight,
+            height_cm=height,
+        )
 
 
 def sign_in_at_the_clinic(page: Page, clinician) -> None:
@@ -163,9 +220,18 @@ def test_a_clinician_triages_a_new_urgent_alert_and_reads_the_patients_year(page
     page.get_by_role("link", name="Ada").click()
     expect(page.get_by_role("heading", name="Ada", level=1)).to_be_visible()
     page.wait_for_load_state("load")  # the deferred chart scripts have run
-    for canvas in ("chart-infections", "chart-antibiotics", "chart-lab-IgM"):
+    for canvas in (
+        "chart-infections",
+        "chart-antibiotics",
+        "chart-lab-IgM",
+        "chart-lab-IgG",
+        "chart-growth-weight",
+        "chart-growth-height",
+    ):
         expect(page.locator(f"#{canvas}")).to_be_visible()
         assert page.evaluate("(id) => Boolean(Chart.getChart(document.getElementById(id)))", canvas), canvas
+    for heading in ("Immunoglobulin therapy, last 12 months", "Vaccine responses", "Growth"):
+        expect(page.get_by_role("heading", name=heading)).to_be_visible()
     expect(page.get_by_role("heading", name="Diary, newest first")).to_be_visible()
 
 

@@ -10,7 +10,15 @@ import pytest
 from django.utils import timezone
 
 from care.models import Alert
-from diary.models import InfectionEpisode, LabResult, SymptomEntry, Treatment, Vaccination
+from diary.models import (
+    InfectionEpisode,
+    Infusion,
+    LabResult,
+    Measurement,
+    SymptomEntry,
+    Treatment,
+    Vaccination,
+)
 from tests.factories import ProfileFactory, UserFactory
 
 
@@ -107,6 +115,45 @@ def seed_diary(profile, *, tag: str = "") -> dict[str, list]:
 @pytest.fixture
 def diary(child):
     return seed_diary(child, tag="ada")
+
+
+@pytest.fixture
+def immune_record(child):
+    """A PCV20 with serotype 14 titres before and after, weight and height, and an infusion with
+    a red-flag reaction."""
+    pcv = Vaccination.objects.create(profile=child, vaccine="PCV20", given_on=today() - dt.timedelta(days=90))
+    titres = [
+        LabResult.objects.create(
+            profile=child,
+            analyte="pneumococcal_titer",
+            value=Decimal(value),
+            unit="ug/mL",
+            collected_on=today() - dt.timedelta(days=days_ago),
+            serotype="14",
+            timing=timing,
+            vaccination=pcv,
+        )
+        for timing, value, days_ago in (("pre", "0.5", 95), ("post", "2.4", 60))
+    ]
+    both = Measurement.objects.create(
+        profile=child,
+        measured_on=today() - dt.timedelta(days=10),
+        weight_kg=Decimal("20.2"),
+        height_cm=Decimal("114.5"),
+    )
+    weight_only = Measurement.objects.create(
+        profile=child, measured_on=today() - dt.timedelta(days=200), weight_kg=Decimal("18.4")
+    )
+    infusion = Infusion.objects.create(
+        profile=child,
+        given_on=today() - dt.timedelta(days=5),
+        product="Privigen",
+        route="iv",
+        dose_g=Decimal("20"),
+        lot_number="P100777",
+        reactions=["breathing_difficulty", "headache"],
+    )
+    return {"vaccination": pcv, "titres": titres, "measurements": [both, weight_only], "infusion": infusion}
 
 
 @pytest.fixture

@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.observation import Observation
 
+from diary.clinical import VITAL_SIGN_LOINC
 from diary.models import AccessLogEntry
 from reports import fhir
 from tests.conftest import client_for
@@ -82,8 +84,10 @@ CODE_SYSTEMS = {
         "6736007",
         "255604002",
     },
-    "http://loinc.org": {"8310-5", "2472-9", "2465-3", "2458-8", "2469-5"},
-    "http://unitsofmeasure.org": {"Cel", "mg/dL", "g/L", "ug/mL", "g"},
+    # ... and the vital-signs profiles' body weight and body height (hl7.org/fhir/R4B/bodyweight.html,
+    # bodyheight.html), in kg and cm.
+    "http://loinc.org": {"8310-5", "2472-9", "2465-3", "2458-8", "2469-5", "29463-7", "8302-2"},
+    "http://unitsofmeasure.org": {"Cel", "mg/dL", "g/L", "ug/mL", "g", "kg", "cm"},
 }
 OBSERVATION_STATUS = {
     "registered",
@@ -214,7 +218,7 @@ def test_it_holds_the_courses_vaccines_family_and_open_alerts(owner, child, diar
     assert issue["implicated"] == [{"reference": f"urn:uuid:{diary['episodes'][-1].pk}"}]
 
 
-def test_every_code_is_in_its_value_set(owner, child, diary, clinician, team):
+def test_every_code_is_in_its_value_set(owner, child, diary, immune_record, clinician, team):
     from tests.factories import link_to_team
 
     link_to_team(child, team)
@@ -241,6 +245,8 @@ def test_every_mapped_code_is_in_its_value_set():
     assert {code for code, _ in fhir.ANALYTE_LOINC.values()} | {fhir.TEMPERATURE_LOINC[0]} <= CODE_SYSTEMS[
         "http://loinc.org"
     ]
+    assert {code for code, _, _ in VITAL_SIGN_LOINC.values()} <= CODE_SYSTEMS["http://loinc.org"]
+    assert {unit for _, _, unit in VITAL_SIGN_LOINC.values()} <= CODE_SYSTEMS["http://unitsofmeasure.org"]
     assert set(fhir.ACCESS_ACTION.values()) <= AUDIT_ACTIONS
     assert set(fhir.ALERT_SEVERITY.values()) <= DETECTED_ISSUE_SEVERITY
     assert set(fhir.GENDER.values()) <= GENDERS
@@ -280,3 +286,77 @@ def test_a_resource_that_breaks_the_r4b_structure_is_refused():
 
     with pytest.raises(ValidationError):
         fhir.validated({"resourceType": "Condition", "id": "x", "onsetDateTime": "not a date"})
+
+
+def observations_coded(bundle: dict, loinc: str) -> list[dict]:
+    return [
+        o
+        for o in resources(bundle, "Observation")
+        if any(c.get("code") == loinc for c in o["code"].get("coding", []))
+    ]
+
+
+def test_a_titre_carries_its_serotype_its_timing_and_the_immunization_it_belongs_to(
+    owner, child, immune_record
+):
+    bundle = client_for(owner).get(url(child)).json()
+    pre, post = immune_record["titres"]
+    by_id = {o["id"]: o for o in resources(bundle, "Observation")}
+
+    for titre, timing in ((pre, "Before the vaccine"), (post, "After the vaccine")):
+        observation = by_id[str(titre.pk)]
+        assert observation["code"] == {"text": "Pneumococcal antibody titre, serotype 14"}
+        assert {c["code"]["text"]: c["valueCodeableConcept"]["text"] for c in observation["component"]} == {
+            fhir.TITRE_SEROTYPE: "14",
+            fhir.TITRE_TIMING: timing,
+        }
+        assert observation["valueQuantity"]["value"] == float(titre.value)
+        assert observation["partOf"] == [{"reference": f"urn:uuid:{immune_record['vaccination'].pk}"}]
+        Observation.model_validate(observation)
+    # The reference resolves inside the bundle, to the Immunization of that vaccination.
+    full_urls = {e["fullUrl"]: e["resource"]["resourceType"] for e in bundle["entry"]}
+    assert full_urls[f"urn:uuid:{immune_record['vaccination'].pk}"] == "Immunization"
+
+
+def test_weight_and_height_are_vital_signs_with_their_loinc_codes_in_kg_and_cm(owner, child, immune_record):
+    bundle = client_for(owner).get(url(child)).json()
+    weights = observations_coded(bundle, "29463-7")
+    heights = observations_coded(bundle, "8302-2")
+
+    # Two measurements: one of both values, one of weight only.
+    assert sorted(w["valueQuantity"]["value"] for w in weights) == [18.4, 20.2]
+    assert [h["valueQuantity"]["value"] for h in heights] == [114.5]
+    for observation, (code, display, unit) in [
+        *((w, VITAL_SIGN_LOINC["weight"]) for w in weights),
+        *((h, VITAL_SIGN_LOINC["height"]) for h in heights),
+    ]:
+        assert observation["category"][0]["coding"] == [
+            {"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "vital-signs"}
+        ]
+        assert observation["code"]["coding"] == [
+            {"system": "http://loinc.org", "code": code, "display": display}
+        ]
+        assert {k: observation["valueQuantity"][k] for k in ("unit", "system", "code")} == {
+            "unit": unit,
+            "system": "http://unitsofmeasure.org",
+            "code": unit,
+        }
+        assert observation["subject"] == {"reference": f"urn:uuid:{child.pk}"}
+        Observation.model_validate(observation)
+    assert {
+        (w["code"]["coding"][0]["display"], h["code"]["coding"][0]["display"])
+        for w in weights
+        for h in heights
+    } == {("Body weight", "Body height")}
+    # Each value its own resource: ids distinct from each other and from any diary row.
+    ids = [o["id"] for o in (*weights, *heights)]
+    assert len(set(ids)) == 3 and not {str(m.pk) for m in immune_record["measurements"]} & set(ids)
+
+
+def test_an_infusion_says_its_route_and_reactions_in_words_with_the_red_flag(owner, child, immune_record):
+    bundle = client_for(owner).get(url(child)).json()
+    (given,) = resources(bundle, "MedicationAdministration")
+
+    assert given["contained"][0]["batch"] == {"lotNumber": "P100777"}
+    assert given["dosage"]["route"] == {"text": "Into a vein (IVIG)"}
+    assert given["note"] == [{"text": "Reactions: Difficulty breathing or wheezing (red flag), Headache"}]
