@@ -78,6 +78,10 @@ def app_shell(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def icon(name: str, sizes: str, **extra: str) -> dict[str, str]:
+    return {"src": staticfiles_storage.url(f"pwa/icons/{name}"), "sizes": sizes, "type": "image/png", **extra}
+
+
 @require_safe
 def manifest(request: HttpRequest) -> HttpResponse:
     body = {
@@ -94,22 +98,9 @@ def manifest(request: HttpRequest) -> HttpResponse:
         "background_color": BACKGROUND_COLOR,
         "categories": ["health", "medical"],
         "icons": [
-            {
-                "src": staticfiles_storage.url("pwa/icons/icon-192.png"),
-                "sizes": "192x192",
-                "type": "image/png",
-            },
-            {
-                "src": staticfiles_storage.url("pwa/icons/icon-512.png"),
-                "sizes": "512x512",
-                "type": "image/png",
-            },
-            {
-                "src": staticfiles_storage.url("pwa/icons/icon-maskable-512.png"),
-                "sizes": "512x512",
-                "type": "image/png",
-                "purpose": "maskable",
-            },
+            icon("icon-192.png", "192x192"),
+            icon("icon-512.png", "512x512"),
+            icon("icon-maskable-512.png", "512x512", purpose="maskable"),
         ],
     }
     response = HttpResponse(json.dumps(body, indent=2), content_type="application/manifest+json")
