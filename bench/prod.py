@@ -416,23 +416,58 @@ def bench_region(svc: Services, world: dict) -> None:
            r["took"] is not None and r["took"] < 60 and max(peak) < 500)  # fmt: skip
 
 
+HASHED_NAME = r"\.[0-9a-f]{12}\.\w+$"  # collectstatic's manifest names: app.5a7b0a7036f1.js
+
+
 def bench_static(svc: Services) -> None:
+    """What a phone loads for /app/, as a browser finds it: the page's files, every module they
+    import (followed to the end), the worker's precache list. Each must be a hashed name served
+    `immutable`; the HTML must come gzipped to a client that accepts it."""
+    import gzip
+    import posixpath
     import re
 
-    c = Client(svc.app_port)
-    _status, html, _ = c.call("GET", "/app/")
-    html = html.decode() if isinstance(html, bytes) else str(html)
-    assets = re.findall(r'(?:src|href)="(/static/[^"]+)"', html)
-    hashed = [a for a in assets if re.search(r"\.[0-9a-f]{12}\.\w+$", a)]
-    caching = ""
-    if assets:
-        _, _, response = c.call("GET", assets[0])
-        caching = response.getheader("Cache-Control") or ""
-    _, _, learn = c.call("GET", "/learn/", headers={"Accept-Encoding": "gzip, br"})
-    compressed = learn.getheader("Content-Encoding") or "none"
-    record("/app/ static files", f"{len(hashed)} of {len(assets)} hashed; '{caching}'; /learn/ encoding {compressed}",
+    conn = http.client.HTTPConnection("127.0.0.1", svc.app_port, timeout=30)
+
+    def get(path: str) -> tuple[http.client.HTTPResponse, bytes]:
+        conn.request("GET", path, headers={"Accept-Encoding": "gzip"})
+        response = conn.getresponse()
+        data = response.read()
+        return response, gzip.decompress(data) if response.getheader("Content-Encoding") == "gzip" else data
+
+    page, html = get("/app/")
+    in_page = set(re.findall(r'(?:src|href)="(/static/[^"]+)"', html.decode()))
+    modules: set[str] = set()
+    waiting = re.findall(r'<script type="module" src="([^"]+)"', html.decode())
+    headers: dict[str, str] = {}
+    while waiting:
+        url = waiting.pop()
+        if url in modules:
+            continue
+        modules.add(url)
+        response, source = get(url)
+        headers[url] = f"{response.status} {response.getheader('Cache-Control') or ''}"
+        for spec in re.findall(r"""(?:\bfrom|\bimport\s*\(?)\s*["']([^"']+)["']""", source.decode()):
+            waiting.append(posixpath.normpath(posixpath.join(posixpath.dirname(url), spec)))
+    _, worker = get("/sw.js")
+    shell = json.loads(worker.decode().split("\n", 1)[0].removeprefix("const SHELL = ").removesuffix(";"))
+    precached = {url for url in shell["shell"] if url.startswith("/static/")}
+    files = in_page | modules | precached
+    for url in files - set(headers):
+        response, _ = get(url)
+        headers[url] = f"{response.status} {response.getheader('Cache-Control') or ''}"
+    hashed = [url for url in files if re.search(HASHED_NAME, url)]
+    immutable = [url for url in files if headers[url].startswith("200 ") and "immutable" in headers[url]]
+    not_precached = (in_page | modules) - precached
+    learn, _ = get("/learn/")
+    encodings = {"/app/": page.getheader("Content-Encoding"), "/learn/": learn.getheader("Content-Encoding")}
+    record("/app/ static files",
+           f"{len(hashed)} of {len(files)} hashed ({len(in_page)} in the page, {len(modules)} modules, "
+           f"{len(precached)} precached, {len(not_precached)} loaded but not precached); "
+           f"{len(immutable)} immutable; " + ", ".join(f"{p} {e or 'not compressed'}" for p, e in encodings.items()),
            "-", "hashed names, immutable, compressed HTML",
-           bool(assets) and len(hashed) == len(assets) and "immutable" in caching and compressed != "none")  # fmt: skip
+           bool(files) and len(hashed) == len(immutable) == len(files) and not not_precached
+           and set(encodings.values()) == {"gzip"})  # fmt: skip
 
 
 def bench_alert_latency(svc: Services, world: dict) -> None:

@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
@@ -18,21 +19,24 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_safe
 
 CLIENT_DIR = Path(__file__).resolve().parent / "static" / "pwa"
+SITE_STATIC_DIR = settings.BASE_DIR / "static"
 SHELL_TEMPLATE = Path(__file__).resolve().parent / "templates" / "pwa" / "app.html"
 
 # The app shell: what the service worker precaches so /app/ opens with no connection — every
-# file of the client (its modules, screens and components), except the worker itself.
-# Unhashed URLs on purpose: the modules import each other by relative name, and the worker's
-# version (a hash of these files) is what tells phones to fetch a new copy.
+# file of the client (its modules, screens and components), except the worker itself, and the
+# stylesheet of the /learn/ pages, so the urgent-care article kept with the shell reads right.
 SHELL_SUFFIXES = {".js", ".css", ".png"}
+PAGES_STYLESHEET = "site.css"
 
 
 def shell_files() -> list[str]:
-    return sorted(
+    """The shell's static files by name: `pwa/app.js`, `pwa/screens/diary.js`, … and `site.css`."""
+    client = (
         f"pwa/{path.relative_to(CLIENT_DIR).as_posix()}"
         for path in CLIENT_DIR.rglob("*")
         if path.suffix in SHELL_SUFFIXES and path.name != "sw.js"
     )
+    return sorted([*client, PAGES_STYLESHEET])
 
 
 # Pages kept with the shell but fetched one by one, so a page missing from this server never
@@ -43,24 +47,24 @@ BACKGROUND_COLOR = "#ffffff"
 
 
 def shell_urls() -> list[str]:
-    return ["/app/", "/manifest.webmanifest", *(unhashed_static(name) for name in shell_files())]
-
-
-def unhashed_static(name: str) -> str:
-    """The file's plain URL (not the hashed one): the worker's version does the cache-busting."""
-    return f"{settings.STATIC_URL}{name}"
+    """Each file under the URL the page asks for: in production its hashed name (the modules
+    import each other by hashed name too, see sigmd_portal/storage.py), so the precached copy is
+    the one the page loads; in the embedded DEBUG mode its plain name."""
+    return ["/app/", "/manifest.webmanifest", *(staticfiles_storage.url(name) for name in shell_files())]
 
 
 def shell_version() -> str:
     """Changes whenever a shell file changes, so the browser installs the new worker."""
     digest = hashlib.sha256()
-    for path in [
-        SHELL_TEMPLATE,
-        CLIENT_DIR / "sw.js",
-        *(CLIENT_DIR / n.removeprefix("pwa/") for n in shell_files()),
-    ]:
+    for path in [SHELL_TEMPLATE, CLIENT_DIR / "sw.js", *(shell_file_path(n) for n in shell_files())]:
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def shell_file_path(name: str) -> Path:
+    if name == PAGES_STYLESHEET:
+        return SITE_STATIC_DIR / name
+    return CLIENT_DIR / name.removeprefix("pwa/")
 
 
 @require_safe
@@ -72,6 +76,10 @@ def app_shell(request: HttpRequest) -> HttpResponse:
     response = render(request, "pwa/app.html", {"theme_color": THEME_COLOR})
     patch_cache_control(response, no_cache=True)
     return response
+
+
+def icon(name: str, sizes: str, **extra: str) -> dict[str, str]:
+    return {"src": staticfiles_storage.url(f"pwa/icons/{name}"), "sizes": sizes, "type": "image/png", **extra}
 
 
 @require_safe
@@ -90,14 +98,9 @@ def manifest(request: HttpRequest) -> HttpResponse:
         "background_color": BACKGROUND_COLOR,
         "categories": ["health", "medical"],
         "icons": [
-            {"src": unhashed_static("pwa/icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
-            {"src": unhashed_static("pwa/icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
-            {
-                "src": unhashed_static("pwa/icons/icon-maskable-512.png"),
-                "sizes": "512x512",
-                "type": "image/png",
-                "purpose": "maskable",
-            },
+            icon("icon-192.png", "192x192"),
+            icon("icon-512.png", "512x512"),
+            icon("icon-maskable-512.png", "512x512", purpose="maskable"),
         ],
     }
     response = HttpResponse(json.dumps(body, indent=2), content_type="application/manifest+json")
@@ -108,7 +111,13 @@ def manifest(request: HttpRequest) -> HttpResponse:
 @require_safe
 def service_worker(request: HttpRequest) -> HttpResponse:
     """sw.js from the site root, so its scope can be the whole site (the /learn/ pages too)."""
-    config = {"version": shell_version(), "shell": shell_urls(), "pages": [URGENT_CARE_PAGE]}
+    config = {
+        "version": shell_version(),
+        "shell": shell_urls(),
+        "pages": [URGENT_CARE_PAGE],
+        # The offline page's stylesheet, under the precached (hashed) URL.
+        "stylesheet": staticfiles_storage.url("pwa/app.css"),
+    }
     source = (CLIENT_DIR / "sw.js").read_text(encoding="utf-8")
     body = f"const SHELL = {json.dumps(config)};\n{source}"
     response = HttpResponse(body, content_type="application/javascript; charset=utf-8")

@@ -107,6 +107,7 @@ MIDDLEWARE = [
     "sigmd_portal.middleware.HealthDataNoStoreMiddleware",
     "sigmd_portal.json_limits.JSONLimitsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "sigmd_portal.compression.PublicPageGZipMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
@@ -440,12 +441,16 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Production (DEBUG off, after collectstatic): every file under a hashed name, the PWA's module
+# imports rewritten to hashed names too, gzip and Brotli copies beside them (sigmd_portal/storage.py).
+# WhiteNoise serves a hashed name with `max-age=315360000, public, immutable` and anything else
+# with `max-age=60, public`. The embedded DEBUG mode serves the plain names from the finders.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        else "sigmd_portal.storage.StaticStorage"
     },
 }
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import pathlib
 import re
 import shutil
 from collections.abc import Iterator
@@ -17,6 +18,8 @@ from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.core import mail
 from django.core.cache import cache
+from django.core.management import call_command
+from django.test.utils import override_settings
 from rest_framework.test import APIClient
 
 from sigmd_portal.celery import app as celery_app
@@ -168,3 +171,32 @@ def rows(response) -> list:
     """The rows of one page of an API list (every list is a cursor page)."""
     assert response.status_code == 200, response.content[:500]
     return response.json()["results"]
+
+
+# --- static files in the production shape ------------------------------------------------------
+# DEBUG off and collectstatic with the production storage: hashed names, module imports rewritten,
+# gzip and Brotli copies, served by WhiteNoise. The other tests serve the plain names (DEBUG mode).
+PRODUCTION_STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "sigmd_portal.storage.StaticStorage"},
+}
+# Only the API docs load these; compressing their bundles takes half a minute.
+NOT_LOADED_BY_OUR_PAGES = ["drf_spectacular_sidecar", "rest_framework"]
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory) -> pathlib.Path:
+    root = tmp_path_factory.mktemp("static")
+    ignored = [arg for app in NOT_LOADED_BY_OUR_PAGES for arg in ("--ignore", app)]
+    with override_settings(STATIC_ROOT=root, STORAGES=PRODUCTION_STORAGES):
+        call_command("collectstatic", "--noinput", *ignored, verbosity=0)
+    return root
+
+
+@pytest.fixture
+def production_static(collected_static, settings) -> pathlib.Path:
+    """Static files as production serves them; a client or server made from now on uses them."""
+    assert not settings.DEBUG  # hashed URLs only with DEBUG off, as in production
+    settings.STATIC_ROOT = collected_static
+    settings.STORAGES = PRODUCTION_STORAGES
+    return collected_static

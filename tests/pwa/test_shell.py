@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import gzip
 import json
+import re
 import shutil
 import struct
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.test import Client
+
+from tests.static_files import (
+    body,
+    hashed_names,
+    is_hashed,
+    module_specifiers,
+    modules_loaded,
+    static_references,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +120,66 @@ def test_a_signed_in_clinician_is_sent_from_the_app_to_the_clinic(client):
     assert (response.status_code, response["Location"]) == (302, "/clinic/")
     client.force_login(UserFactory(role="caregiver"))
     assert client.get("/app/").status_code == 200
+
+
+# --- the production shape: DEBUG off, collectstatic, WhiteNoise ---------------------------------
+
+
+def worker_config(client: Client) -> dict:
+    first_line = client.get("/sw.js").content.decode().split("\n", 1)[0]
+    return json.loads(first_line.removeprefix("const SHELL = ").removesuffix(";"))
+
+
+def test_in_production_the_shell_loads_every_module_by_its_hashed_name(production_static, client):
+    from pwa import views
+
+    html = client.get("/app/").content.decode()
+    references = static_references(html)
+    assert {"/static/pwa/app.css", "/static/pwa/app.js"}.isdisjoint(references)
+    assert references and all(is_hashed(url, production_static) for url in references), references
+    (entry,) = re.findall(r'<script type="module" src="([^"]+)"', html)
+    modules = modules_loaded(client, entry)
+    # Every import of every module names a hashed file (modules_loaded fetched each one) …
+    imports = [url for urls in modules.values() for url in urls]
+    assert imports and all(is_hashed(url, production_static) for url in imports)
+    # … none was lost on the way (as many as the sources have), and the page reaches the whole
+    # client: every module but the worker.
+    sources = [p for p in views.CLIENT_DIR.rglob("*.js") if p.name != "sw.js"]
+    assert len(imports) == sum(len(module_specifiers(p.read_text())) for p in sources)
+    names = hashed_names(production_static)
+    client_modules = {f"/static/{names[n]}" for n in views.shell_files() if n.endswith(".js")}
+    assert set(modules) == client_modules
+
+
+def test_in_production_the_worker_precaches_the_hashed_urls_the_page_asks_for(production_static, client):
+    config = worker_config(client)
+    static = [url for url in config["shell"] if url.startswith("/static/")]
+    assert static and all(is_hashed(url, production_static) for url in static), static
+    for url in static:
+        assert client.get(url).status_code == 200, url
+    html = client.get("/app/").content.decode()
+    (entry,) = re.findall(r'<script type="module" src="([^"]+)"', html)
+    # What the page asks for is exactly what the worker keeps, so the shell opens offline.
+    asked_for = {*static_references(html), *modules_loaded(client, entry)}
+    assert asked_for <= set(static)
+    assert config["stylesheet"] in static and config["stylesheet"] in asked_for
+    assert staticfiles_storage.url("site.css") in static  # the urgent-care article's stylesheet
+    manifest = json.loads(client.get("/manifest.webmanifest").content)
+    assert all(is_hashed(icon["src"], production_static) for icon in manifest["icons"])
+
+
+def test_in_production_hashed_files_are_cached_for_good_and_plain_ones_briefly(production_static, client):
+    hashed = staticfiles_storage.url("pwa/app.js")
+    assert hashed != "/static/pwa/app.js"
+    response = client.get(hashed, HTTP_ACCEPT_ENCODING="gzip")
+    assert response.status_code == 200
+    max_age = int(re.search(r"max-age=(\d+)", response["Cache-Control"])[1])
+    assert "immutable" in response["Cache-Control"] and max_age >= 365 * 24 * 3600
+    assert response["Content-Encoding"] == "gzip"  # compressed by collectstatic
+    assert gzip.decompress(body(response)).startswith(b"//")
+    # The plain name still answers (a phone with the previous worker asks for it), for a minute.
+    plain = client.get("/static/pwa/app.js")
+    assert plain.status_code == 200
+    assert plain["Cache-Control"] == "max-age=60, public"
+    # The worker keeps its fixed URL and is never taken from a stale cache.
+    assert "no-cache" in client.get("/sw.js")["Cache-Control"]

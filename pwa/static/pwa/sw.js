@@ -1,9 +1,12 @@
 // The service worker of SIgMD Portal, served at /sw.js with scope "/".
-// The server prepends `const SHELL = {version, shell: [urls], pages: [urls]}`: a new version (any shell file
-// changed) installs a new worker, which precaches the new shell and drops the old one.
+// The server prepends `const SHELL = {version, shell: [urls], pages: [urls], stylesheet: url}`: a new version
+// (any shell file changed) installs a new worker, which precaches the new shell and drops the old one.
+// In production the shell's static URLs are hashed names (the modules import each other by hashed
+// name too), so the precached copies are exactly what the page asks for.
 //
 // What is cached, and what never is:
-// - the app shell (/app/, its modules, styles, manifest and icons): precached on install;
+// - the app shell (/app/, its modules, styles, manifest and icons, and the /learn/ pages' stylesheet):
+//   precached on install;
 // - SHELL.pages (the urgent-care article): precached on install too, one by one, so that a
 //   page this server lacks never stops the worker installing;
 // - every /learn/ page and /static/ file the person opens: stale-while-revalidate, so what was
@@ -84,7 +87,7 @@ async function staleWhileRevalidate(event, cacheName, key) {
 function offlinePage() {
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Offline – SIgMD Portal</title><link rel="stylesheet" href="/static/pwa/app.css"></head>
+<title>Offline – SIgMD Portal</title><link rel="stylesheet" href="${SHELL.stylesheet}"></head>
 <body><main id="main" class="offline-page"><h1>You are offline</h1>
 <p>This page has not been saved on this phone yet. Pages you have opened before can be read without a connection.</p>
 <p><a href="/app/">Open your diary</a></p>
