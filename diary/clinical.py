@@ -179,6 +179,7 @@ NO_REACTION = "none_reported"
 # sometimes a little later): the day of the infusion and the two days after it.
 HEADACHE_WATCH_DAYS = 3
 HEADACHE_REACTIONS = frozenset({"headache", "severe_headache_stiff_neck"})
+HEADACHE_ROUTE = "iv"  # the watch is for infusions into a vein (IVIG)
 FEVER_CODE = "fever"
 
 # --- kind sets ---------------------------------------------------------------------------------
