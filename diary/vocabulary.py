@@ -49,8 +49,10 @@ def vocabulary_content() -> dict[str, Any]:
             "amber_fever_c": float(clinical.AMBER_FEVER_C),
             "amber_months": list(clinical.AMBER_MONTHS),
         },
-        # What the offline check needs for an infusion beyond its red-flag reactions.
+        # What the offline check needs for an infusion beyond its red-flag reactions, and the
+        # one reaction code that goes with no other.
         "infusion_guidance": {
+            "no_reaction": clinical.NO_REACTION,
             "red_flag_reason": guidance.INFUSION_RED_FLAG_REASON,
             "headache_reactions": sorted(clinical.HEADACHE_REACTIONS),
             "headache_route": clinical.HEADACHE_ROUTE,
@@ -118,6 +120,7 @@ class TemperatureSerializer(serializers.Serializer):
 
 
 class InfusionGuidanceVocabularySerializer(serializers.Serializer):
+    no_reaction = serializers.CharField(help_text="The reaction code that cannot go with any other.")
     red_flag_reason = serializers.CharField(
         help_text="Said for red-flag reactions; `{reactions}` stands for their labels joined by `; `."
     )

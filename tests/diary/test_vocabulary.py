@@ -110,6 +110,7 @@ def test_the_offline_infusion_check_and_the_measurement_bounds_are_the_servers_o
     body = client.get(URL).json()
     infusion = body["infusion_guidance"]
     assert infusion["headache_reactions"] == sorted(clinical.HEADACHE_REACTIONS)
+    assert infusion["no_reaction"] == "none_reported"
     assert (infusion["headache_route"], infusion["headache_watch_days"]) == ("iv", 3)
     labels = "Difficulty breathing or wheezing; Swelling of the face, lips or throat"
     said = guidance.guidance_for_infusion(
