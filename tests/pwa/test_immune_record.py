@@ -402,3 +402,33 @@ def test_the_phones_infusion_check_gives_the_servers_levels(page: Page):
         [INFUSION_CASES, now.isoformat(), born.isoformat()],
     )
     assert phone == server
+
+
+def test_a_recalled_batch_is_found_in_every_diary_of_the_family_and_no_one_elses(page: Page):
+    user, tom = a_parent_with("Tom")
+    una = ProfileFactory(display_name="Una", managed_by=[user])
+    _, stranger_child = a_parent_with("Vic")
+    for profile, days in [(tom, 3), (una, 10), (stranger_child, 5)]:
+        Infusion.objects.create(
+            profile=profile,
+            given_on=today() - dt.timedelta(days=days),
+            product="Privigen",
+            route="iv",
+            dose_g=20,
+            lot_number="RECALL-1",
+            reactions=[],
+        )
+    sign_in(page, user.email)
+    expect(page.get_by_role("heading", name=re.compile("'s diary$"))).to_be_visible()
+    page.goto("/app/#/chart/immune")
+    batch = page.get_by_role("region", name="Find a batch")
+    batch.get_by_label("Batch (lot) number").fill("recall-1")
+    batch.get_by_role("button", name="Find").click()
+    found = batch.locator("li")
+    expect(found).to_have_count(2)
+    expect(found.nth(0)).to_contain_text("Tom: ")
+    expect(found.nth(1)).to_contain_text("Una: ")
+    expect(batch).not_to_contain_text("Vic")
+    batch.get_by_label("Batch (lot) number").fill("NO-SUCH-LOT")
+    batch.get_by_role("button", name="Find").click()
+    expect(batch).to_contain_text("No infusion of batch NO-SUCH-LOT in your diaries.")

@@ -158,4 +158,6 @@ export const api = {
   accountExportUrl: () => `${API}/account/export`,
   deleteAccount: (password) => request("DELETE", `${API}/account`, { password }),
   articles: () => listAll(`${API}/education/articles/`),
+  // Infusions of one batch across every diary this account manages (product recalls).
+  searchBatch: (lot) => listAll(`${API}/infusions/search?${new URLSearchParams({ lot })}`),
 };

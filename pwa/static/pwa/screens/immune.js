@@ -4,6 +4,7 @@
 // comes from the summary the server computes, so it needs a connection.
 
 import { api, optionalGet } from "../api.js";
+import { batchSearch } from "../components/batch-search.js";
 import { chartNav } from "../components/chart-nav.js";
 import { profileSwitcher } from "../components/chrome.js";
 import { igTrends } from "../components/ig-trends.js";
@@ -24,6 +25,7 @@ export async function immuneScreen() {
         section("levels-heading", "Immunoglobulin levels", igTrends(summary.trends)),
         section("therapy-heading", "Therapy", therapySection(summary.infusions, summary.period)),
         section("titres-heading", "Vaccine responses", titreTable(summary.titre_responses)),
+        batchSearch(),
       ]
     : [
         h(
