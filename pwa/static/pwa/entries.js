@@ -3,7 +3,14 @@
 
 import { formatDate } from "./dates.js";
 import { isRedFlagEntry } from "./urgency.js";
-import { isRedFlagReaction, label, reactionLabel, symptomLabel, vocabulary } from "./vocabulary.js";
+import {
+  infusionRules,
+  isRedFlagReaction,
+  label,
+  reactionLabel,
+  symptomLabel,
+  vocabulary,
+} from "./vocabulary.js";
 
 // The entry types of the diary: the route word, the API's path segment, the button text.
 export const ENTRY_TYPES = [
@@ -44,6 +51,14 @@ export function entryDate(segment, e) {
 // "Headache; Difficulty breathing or wheezing (red flag)": a reaction's mark is said in words.
 export const reactionsText = (codes) =>
   codes.map((code) => (isRedFlagReaction(code) ? `${reactionLabel(code)} (red flag)` : reactionLabel(code)));
+
+// "reactions: Headache; Rash", or "no reaction" when that is what was ticked.
+const reactionsDetail = (codes) => {
+  if (!codes.length) return null;
+  const none = infusionRules().no_reaction;
+  if (codes.length === 1 && codes[0] === none) return reactionLabel(none).toLowerCase();
+  return `reactions: ${reactionsText(codes).join("; ")}`;
+};
 
 // "centile 45.2" where the server gave one (a child's measurement, once sent).
 const centileText = (centiles, method) => {
@@ -117,7 +132,7 @@ export function describeEntry(segment, e, dateOfBirth = null) {
           label("infusion_route", e.route),
           e.lot_number && `batch ${e.lot_number}`,
           present(e.sites) && `${e.sites} ${e.sites === 1 ? "site" : "sites"}`,
-          (e.reactions || []).length && `reactions: ${reactionsText(e.reactions).join("; ")}`,
+          reactionsDetail(e.reactions || []),
         ],
       };
     case "measurements":
