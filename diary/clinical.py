@@ -194,6 +194,7 @@ def reactions_in_words(reactions: list[str]) -> str:
 # sometimes a little later): the day of the infusion and the two days after it.
 HEADACHE_WATCH_DAYS = 3
 HEADACHE_REACTIONS = frozenset({"headache", "severe_headache_stiff_neck"})
+HEADACHE_ROUTE = "iv"  # the watch is for infusions into a vein (IVIG)
 FEVER_CODE = "fever"
 
 # --- kind sets ---------------------------------------------------------------------------------
@@ -538,7 +539,7 @@ EMERGENCY_NUMBERS_TEXT = "999 in the UK, 112 in Europe, 911 in North America"
 # --- the immune record ------------------------------------------------------------------------
 
 # Infections per month "on therapy": a day counts as on immunoglobulin therapy when an infusion
-# was given on it or in the 35 days before (IVIG is given every 3–4 weeks, SCIG every 1–2 weeks;
+# was given on it or in the 34 days before — ON_THERAPY_DAYS days, the infusion's own counted (IVIG is given every 3–4 weeks, SCIG every 1–2 weeks;
 # IgG's half-life is about 3–4 weeks), so a late infusion does not flip the patient to "off".
 ON_THERAPY_DAYS = 35
 DAYS_PER_MONTH = 365.25 / 12

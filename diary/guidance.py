@@ -243,6 +243,10 @@ def guidance_for_infection(
     return level_for(signals, date_of_birth=date_of_birth, today=today, history=history or History())
 
 
+# `{reactions}`: the red-flag reactions' labels, joined by "; " (the PWA's offline check says the same).
+INFUSION_RED_FLAG_REASON = (
+    "These are red-flag reactions: {reactions}. If the infusion is still running, stop it."
+)
 HEADACHE_AFTER_IV_REASON = (
     "A headache in the days after an immunoglobulin infusion into a vein can be a sign of "
     "aseptic meningitis (an inflammation of the lining of the brain) and needs an urgent medical "
@@ -266,13 +270,9 @@ def guidance_for_infusion(
     flags = [c.label for c in clinical.INFUSION_REACTIONS if c.red_flag and c.code in reactions]
     urgent = contact = None
     if flags:
-        urgent = (
-            "These are red-flag reactions: "
-            + "; ".join(flags)
-            + ". If the infusion is still running, stop it."
-        )
+        urgent = INFUSION_RED_FLAG_REASON.format(reactions="; ".join(flags))
     elif (
-        route == "iv"
+        route == clinical.HEADACHE_ROUTE
         and clinical.HEADACHE_REACTIONS.intersection(reactions)
         and clinical.in_window(given_on, today, clinical.HEADACHE_WATCH_DAYS)
     ):

@@ -134,7 +134,7 @@ def per_month(count: int, days: int) -> float | None:
 def infusion_summary(profile: Profile, *, onsets: list[date], since: date, today: date) -> dict[str, Any]:
     """Infusions in the period, the usual interval between them (median days), and infections
     per month on and off immunoglobulin therapy. A day is on therapy when an infusion was given
-    on it or in the ON_THERAPY_DAYS before it, or an immunoglobulin course logged as a treatment
+    on it or in the ON_THERAPY_DAYS - 1 days before it, or an immunoglobulin course logged as a treatment
     covers it; days before birth count as neither. Two queries."""
     start = max(since, profile.date_of_birth)
     infusions = list(

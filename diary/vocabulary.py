@@ -49,6 +49,20 @@ def vocabulary_content() -> dict[str, Any]:
             "amber_fever_c": float(clinical.AMBER_FEVER_C),
             "amber_months": list(clinical.AMBER_MONTHS),
         },
+        # What the offline check needs for an infusion beyond its red-flag reactions, and the
+        # one reaction code that goes with no other.
+        "infusion_guidance": {
+            "no_reaction": clinical.NO_REACTION,
+            "red_flag_reason": guidance.INFUSION_RED_FLAG_REASON,
+            "headache_reactions": sorted(clinical.HEADACHE_REACTIONS),
+            "headache_route": clinical.HEADACHE_ROUTE,
+            "headache_watch_days": clinical.HEADACHE_WATCH_DAYS,
+            "headache_reason": guidance.HEADACHE_AFTER_IV_REASON,
+        },
+        "measurement_limits": {
+            "weight_kg": {"min": float(clinical.WEIGHT_KG_MIN), "max": float(clinical.WEIGHT_KG_MAX)},
+            "height_cm": {"min": float(clinical.HEIGHT_CM_MIN), "max": float(clinical.HEIGHT_CM_MAX)},
+        },
         "urgent_infection_kinds": sorted(clinical.URGENT_INFECTION_KINDS),
         "urgent_severities": sorted(clinical.URGENT_SEVERITIES),
         "recent_days": clinical.RECENT_DAYS,
@@ -105,6 +119,29 @@ class TemperatureSerializer(serializers.Serializer):
     amber_months = serializers.ListField(child=serializers.IntegerField(), min_length=2, max_length=2)
 
 
+class InfusionGuidanceVocabularySerializer(serializers.Serializer):
+    no_reaction = serializers.CharField(help_text="The reaction code that cannot go with any other.")
+    red_flag_reason = serializers.CharField(
+        help_text="Said for red-flag reactions; `{reactions}` stands for their labels joined by `; `."
+    )
+    headache_reactions = serializers.ListField(child=serializers.CharField())
+    headache_route = serializers.CharField()
+    headache_watch_days = serializers.IntegerField(
+        help_text="A headache reaction this many days from an infusion by `headache_route` needs an assessment today."
+    )
+    headache_reason = serializers.CharField()
+
+
+class LimitsSerializer(serializers.Serializer):
+    min = serializers.FloatField()
+    max = serializers.FloatField()
+
+
+class MeasurementLimitsSerializer(serializers.Serializer):
+    weight_kg = LimitsSerializer()
+    height_cm = LimitsSerializer()
+
+
 class GuidanceVocabularySerializer(serializers.Serializer):
     levels = CodeSerializer(many=True)
     messages = serializers.DictField(
@@ -137,6 +174,8 @@ class VocabularySerializer(serializers.Serializer):
     symptoms = FlaggedCodeSerializer(many=True)
     infusion_reactions = FlaggedCodeSerializer(many=True)
     temperature = TemperatureSerializer()
+    infusion_guidance = InfusionGuidanceVocabularySerializer()
+    measurement_limits = MeasurementLimitsSerializer(help_text="The plausible bounds of one measurement.")
     urgent_infection_kinds = serializers.ListField(child=serializers.CharField())
     urgent_severities = serializers.ListField(child=serializers.CharField())
     recent_days = serializers.IntegerField()

@@ -1,8 +1,10 @@
 """GET /api/v1/vocabulary: one source of codes, labels and thresholds for every client."""
 
+import datetime as dt
+
 import pytest
 
-from diary import clinical
+from diary import clinical, guidance
 from diary.models import InfectionEpisode, Profile, SymptomCode, Treatment, Vaccination
 
 pytestmark = pytest.mark.django_db
@@ -100,3 +102,34 @@ def test_the_schema_documents_it(client):
     assert {"version", "enums", "symptoms", "temperature", "guidance", "rules", "emergency_numbers"} <= set(
         properties
     )
+
+
+def test_the_offline_infusion_check_and_the_measurement_bounds_are_the_servers_own(client):
+    """What the PWA's offline check says about an infusion, and the bounds its growth form
+    enforces, are the very facts the server's guidance and validation use."""
+    body = client.get(URL).json()
+    infusion = body["infusion_guidance"]
+    assert infusion["headache_reactions"] == sorted(clinical.HEADACHE_REACTIONS)
+    assert infusion["no_reaction"] == "none_reported"
+    assert (infusion["headache_route"], infusion["headache_watch_days"]) == ("iv", 3)
+    labels = "Difficulty breathing or wheezing; Swelling of the face, lips or throat"
+    said = guidance.guidance_for_infusion(
+        reactions=["breathing_difficulty", "face_or_throat_swelling"],
+        route="subcutaneous",
+        given_on=dt.date(2026, 11, 24),
+        date_of_birth=dt.date(2019, 5, 1),
+        now=dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC),
+    ).message
+    assert said.startswith(infusion["red_flag_reason"].replace("{reactions}", labels))
+    headache = guidance.guidance_for_infusion(
+        reactions=["headache"],
+        route="iv",
+        given_on=dt.date(2026, 11, 22),
+        date_of_birth=dt.date(2019, 5, 1),
+        now=dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC),
+    ).message
+    assert headache.startswith(infusion["headache_reason"])
+    assert body["measurement_limits"] == {
+        "weight_kg": {"min": 0.2, "max": 400.0},
+        "height_cm": {"min": 20.0, "max": 275.0},
+    }

@@ -10,7 +10,16 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from care.models import Alert
-from diary.models import InfectionEpisode, LabResult, Profile, SymptomEntry, Treatment, Vaccination
+from diary.models import (
+    InfectionEpisode,
+    Infusion,
+    LabResult,
+    Measurement,
+    Profile,
+    SymptomEntry,
+    Treatment,
+    Vaccination,
+)
 from tests.browser import AXE_SCRIPT, axe_violations
 from tests.conftest import require
 from tests.factories import CareTeamFactory, ProfileFactory, UserFactory, clinician_in, link_to_team
@@ -23,7 +32,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def a_diary_with_one_of_everything():
     """A caregiver with two children; the first has entries, an alert its team saw, a care link."""
     user = UserFactory(role="caregiver")
-    gus = ProfileFactory(display_name="Gus", managed_by=[user])
+    gus = ProfileFactory(display_name="Gus", sex="male", managed_by=[user])
     ProfileFactory(display_name="Hana", managed_by=[user])
     today = timezone.localdate()
     InfectionEpisode.objects.create(
@@ -55,6 +64,45 @@ def a_diary_with_one_of_everything():
         reference_low=40,
         collected_on=today - dt.timedelta(days=300),
     )
+    # The immune record: IgG results over two years (one below its lab's range), a titre before
+    # and after a vaccine, infusions, and growth measurements.
+    for days, value in [(700, 7.9), (350, 5.1), (20, 6.4)]:
+        LabResult.objects.create(
+            profile=gus,
+            analyte="IgG",
+            value=value,
+            unit="g/L",
+            reference_low=5.5,
+            reference_high=12.0,
+            collected_on=today - dt.timedelta(days=days),
+        )
+    pcv = Vaccination.objects.get(profile=gus)
+    for days, timing, value in [(201, "pre", 0.3), (170, "post", 1.9)]:
+        LabResult.objects.create(
+            profile=gus,
+            analyte="pneumococcal_titer",
+            value=value,
+            unit="ug/mL",
+            collected_on=today - dt.timedelta(days=days),
+            serotype="14",
+            timing=timing,
+            vaccination=pcv,
+        )
+    for days, reactions in [(21, ["none_reported"]), (7, ["site_swelling", "headache"])]:
+        Infusion.objects.create(
+            profile=gus,
+            given_on=today - dt.timedelta(days=days),
+            product="Hizentra",
+            route="subcutaneous",
+            dose_g=8,
+            lot_number=f"P{days}",
+            sites=2,
+            reactions=reactions,
+        )
+    for days, weight, height in [(300, 17.8, 106.0), (30, 19.1, 110.5)]:
+        Measurement.objects.create(
+            profile=gus, measured_on=today - dt.timedelta(days=days), weight_kg=weight, height_cm=height
+        )
     team = CareTeamFactory(name="Children's immunology")
     link_to_team(gus, team)
     Alert.objects.create(
@@ -114,6 +162,8 @@ def test_every_screen_meets_wcag_2_2_aa(browser, live_server, request, color_sch
         expect(page.get_by_role("heading", name="Gus's diary")).to_be_visible()
         gus = Profile.objects.get(display_name="Gus")
         pneumonia = InfectionEpisode.objects.get(profile=gus, kind="pneumonia")
+        infusion = Infusion.objects.filter(profile=gus).first()
+        measurement = Measurement.objects.filter(profile=gus).first()
         for screen, heading in [
             ("/diary", "Gus's diary"),
             ("/log/infection", "Log an infection"),
@@ -121,7 +171,11 @@ def test_every_screen_meets_wcag_2_2_aa(browser, live_server, request, color_sch
             ("/log/treatment", "Log a treatment"),
             ("/log/vaccination", "Log a vaccination"),
             ("/log/lab", "Log a lab result"),
+            ("/log/infusion", "Log an infusion"),
+            ("/log/measurement", "Weight and height"),
             ("/chart", "Infections in the last 12 months"),
+            ("/chart/immune", "Immunoglobulins and therapy"),
+            ("/chart/growth", "Growth"),
             ("/alerts", "Alerts"),
             ("/care", "Care team"),
             ("/profiles", "Profiles"),
@@ -129,6 +183,8 @@ def test_every_screen_meets_wcag_2_2_aa(browser, live_server, request, color_sch
             ("/profile", "Gus's profile"),
             (f"/profile/{gus.pk}/edit", "Edit Gus's profile"),
             (f"/entry/infections/{pneumonia.pk}", "Edit infection"),
+            (f"/entry/infusions/{infusion.pk}", "Edit infusion"),
+            (f"/entry/measurements/{measurement.pk}", "Edit weight and height"),
             ("/account", "Account"),
             ("/account/delete", "Delete my account"),
         ]:
@@ -141,6 +197,12 @@ def test_every_screen_meets_wcag_2_2_aa(browser, live_server, request, color_sch
         expect(page.locator(".sync-pending")).to_have_count(1)
         violations.update({"/diary (offline entry)": v} if (v := axe_violations(page)) else {})
         page.context.set_offline(False)
+
+        # The lab form with a titre's fields showing.
+        page.goto("/app/#/log/lab")
+        page.get_by_label("Test").select_option("pneumococcal_titer")
+        expect(page.get_by_role("group", name="Pneumococcal titre")).to_be_visible()
+        violations.update({"/log/lab (a titre)": v} if (v := axe_violations(page)) else {})
 
         # The urgent screen.
         page.goto("/app/#/log/symptoms")

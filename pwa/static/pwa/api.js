@@ -54,6 +54,18 @@ export async function listAll(url) {
   return { ok: true, status: 200, data: items };
 }
 
+// The data of a GET, or null when the server refused it or there is no connection: for what
+// a screen shows when it can (the summary's figures) and does without otherwise.
+export async function optionalGet(call) {
+  try {
+    const result = await call();
+    return result.ok ? result.data : null;
+  } catch (error) {
+    if (error instanceof NetworkError) return null;
+    throw error;
+  }
+}
+
 // One readable sentence from a DRF ({detail, errors}) or allauth ({errors: [{message}]}) error.
 export function errorText(result) {
   const data = result && result.data;
@@ -94,7 +106,15 @@ export const auth = {
 };
 
 // Path segment of each diary entry type in /profiles/{id}/<segment>/.
-export const ENTRY_SEGMENTS = ["infections", "symptoms", "treatments", "vaccinations", "labs"];
+export const ENTRY_SEGMENTS = [
+  "infections",
+  "symptoms",
+  "treatments",
+  "vaccinations",
+  "labs",
+  "infusions",
+  "measurements",
+];
 
 const profileUrl = (profileId) => `${API}/profiles/${profileId}/`;
 const entryUrl = (profileId, segment, entryId) =>
@@ -138,4 +158,6 @@ export const api = {
   accountExportUrl: () => `${API}/account/export`,
   deleteAccount: (password) => request("DELETE", `${API}/account`, { password }),
   articles: () => listAll(`${API}/education/articles/`),
+  // Infusions of one batch across every diary this account manages (product recalls).
+  searchBatch: (lot) => listAll(`${API}/infusions/search?${new URLSearchParams({ lot })}`),
 };

@@ -28,6 +28,8 @@ import { care } from "./screens/care.js";
 import { chart } from "./screens/chart.js";
 import { diary } from "./screens/diary.js";
 import { doctorLinks } from "./screens/doctor.js";
+import { growthScreen } from "./screens/growth.js";
+import { immuneScreen } from "./screens/immune.js";
 import { conflict, editEntry, fixChange } from "./screens/entry.js";
 import { joinDiary } from "./screens/join.js";
 import { learn } from "./screens/learn.js";
@@ -60,7 +62,7 @@ const ROUTES = [
   [/^\/account\/delete$/, deleteAccount, "user"],
   [/^\/diary$/, diary, "profile"],
   [
-    /^\/log\/(infection|symptoms|treatment|vaccination|lab)$/,
+    new RegExp(`^/log/(${ENTRY_TYPES.map((t) => t.kind).join("|")})$`),
     (app, kind) => logScreen(app, segmentOf(kind)),
     "profile",
   ],
@@ -71,6 +73,8 @@ const ROUTES = [
   [/^\/profile\/doctor$/, doctorLinks, "profile"],
   [/^\/profile\/access-log$/, accessLog, "profile"],
   [/^\/chart$/, chart, "profile"],
+  [/^\/chart\/immune$/, immuneScreen, "profile"],
+  [/^\/chart\/growth$/, growthScreen, "profile"],
   [/^\/alerts$/, alerts, "profile"],
   [/^\/care$/, care, "profile"],
 ];

@@ -3,6 +3,7 @@
 // server's entries with what still waits on the phone.
 
 import { api, ENTRY_SEGMENTS, etagOf, NetworkError } from "./api.js";
+import { entryDate } from "./entries.js";
 import * as outbox from "./outbox.js";
 import { profileChanged, profileGone, saveDevice } from "./session.js";
 import { state, ui } from "./state.js";
@@ -59,6 +60,16 @@ export function timelineRows(profileId) {
     rows.set(item.entryId, { segment: item.segment, entry, item });
   }
   return [...rows.values()];
+}
+
+// Every entry of one type, newest first, as the person last wrote it (waiting changes applied,
+// deletions left out): what the charts and the forms that start from earlier entries read.
+export function currentEntries(profileId, segment) {
+  const day = (e) => String(entryDate(segment, e) || "");
+  return timelineRows(profileId)
+    .filter((row) => row.segment === segment && !(row.item && row.item.op === "delete"))
+    .map((row) => currentEntry(profileId, segment, row.entry.id) || row.entry)
+    .sort((a, b) => day(b).localeCompare(day(a)));
 }
 
 // What the last round of sending did, announced once when it ends.

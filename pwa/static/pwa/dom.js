@@ -2,6 +2,7 @@
 // form fields, and a form that shows its errors in a role="alert" box.
 
 import { errorText, NetworkError } from "./api.js";
+import { today } from "./dates.js";
 
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
@@ -22,7 +23,7 @@ let fieldCount = 0;
 const fieldId = (name) => `f-${name}-${++fieldCount}`;
 
 export function screen(title, ...nodes) {
-  return { title, nodes: [h("h1", { tabindex: "-1" }, title), ...nodes.filter(Boolean)] };
+  return { title, nodes: [h("h1", { tabindex: "-1" }, title), ...nodes.flat(Infinity).filter(Boolean)] };
 }
 
 export function input({ name, label, type = "text", hint, ...attrs }) {
@@ -72,6 +73,20 @@ export function radios({ name, legend, options, value, required = true, hint }) 
   );
 }
 
+// The day an entry is about: required, today unless the entry says otherwise, never later.
+export const dayInput = (name, label, entry, attrs = {}) =>
+  input({ name, label, type: "date", required: true, value: entry[name] || today(), max: today(), ...attrs });
+
+// The optional notes every entry form ends with, filled from the entry when editing.
+export const notesInput = (entry) =>
+  input({
+    name: "notes",
+    label: "Notes (optional)",
+    maxlength: "4000",
+    autocomplete: "off",
+    value: entry.notes || "",
+  });
+
 export function checkbox({ name, label, value = "yes", checked = false }) {
   const id = fieldId(`${name}-${value}`);
   return h(
@@ -79,6 +94,58 @@ export function checkbox({ name, label, value = "yes", checked = false }) {
     { class: "choice" },
     h("input", { type: "checkbox", id, name, value, checked }),
     h("label", { for: id }, label),
+  );
+}
+
+// Codes to tick, each with its red flag (symptoms, reactions to an infusion): the red flags in
+// a fieldset of their own that says they need urgent care, the others in a second one.
+export function flaggedChoices({ name, codes, ticked = [], urgentLegend, otherLegend }) {
+  const chosen = new Set(ticked);
+  const box = (c) => checkbox({ name, value: c.code, label: c.label, checked: chosen.has(c.code) });
+  return {
+    urgent: h(
+      "fieldset",
+      { class: "choices red-flags" },
+      h("legend", {}, urgentLegend),
+      h("p", { class: "hint" }, "Any one of these needs urgent care now."),
+      codes.filter((c) => c.red_flag).map(box),
+    ),
+    others: h(
+      "fieldset",
+      { class: "choices" },
+      h("legend", {}, otherLegend),
+      codes.filter((c) => !c.red_flag).map(box),
+    ),
+  };
+}
+
+// A table of figures: a caption, the column headings, and rows whose first cell heads the row.
+export function dataTable(caption, headings, rows) {
+  return h(
+    "table",
+    { class: "chart-table" },
+    h("caption", {}, caption),
+    h(
+      "thead",
+      {},
+      h(
+        "tr",
+        {},
+        headings.map((c) => h("th", { scope: "col" }, c)),
+      ),
+    ),
+    h(
+      "tbody",
+      {},
+      rows.map(([first, ...rest]) =>
+        h(
+          "tr",
+          {},
+          h("th", { scope: "row" }, first),
+          rest.map((c) => h("td", {}, c)),
+        ),
+      ),
+    ),
   );
 }
 

@@ -68,7 +68,31 @@ export function findings(vocab, { segment, entry, dateOfBirth }) {
       readingTime: new Date(`${day}T23:59:59`),
     };
   }
+  if (segment === "infusions") {
+    const day = entry.given_on;
+    const flags = (vocab.infusion_reactions || []).filter(
+      (r) => r.red_flag && (entry.reactions || []).includes(r.code),
+    );
+    const labels = flags.map((r) => r.label).join("; ");
+    const template = (vocab.infusion_guidance || {}).red_flag_reason || "{reactions}.";
+    return {
+      reason: flags.length ? template.replaceAll("{reactions}", labels) : null,
+      amber: false,
+      serious: false,
+      day,
+      readingTime: new Date(`${day}T23:59:59`),
+    };
+  }
   return { reason: null, amber: false, serious: false, day: null, readingTime: null };
+}
+
+// A headache in the days after an infusion into a vein (aseptic meningitis): an assessment today.
+function headacheAfterInfusion(vocab, entry, today) {
+  const rules = vocab.infusion_guidance;
+  if (!rules || entry.route !== rules.headache_route) return null;
+  if (!(entry.reactions || []).some((code) => rules.headache_reactions.includes(code))) return null;
+  const days = daysBetween(entry.given_on, today);
+  return days >= -1 && days < rules.headache_watch_days ? rules.headache_reason : null;
 }
 
 // A red-flag entry, marked as such in the timeline (whatever its age).
@@ -85,7 +109,7 @@ export function checkUrgency(vocab, { segment, entry, dateOfBirth, now = new Dat
     Object.entries(vocab.guidance.messages).map(([key, text]) => [key, text.replaceAll("{number}", local)]),
   );
   const routine = { level: "routine", message: messages.routine, reason: null, callNow: false };
-  if (segment !== "symptoms" && segment !== "infections") return routine;
+  if (!["symptoms", "infections", "infusions"].includes(segment)) return routine;
   const today = localDay(now);
   const { reason, amber, serious, day, readingTime } = findings(vocab, { segment, entry, dateOfBirth });
   // An infection already over is history, whatever it was (as the server judges it).
@@ -102,6 +126,15 @@ export function checkUrgency(vocab, { segment, entry, dateOfBirth, now = new Dat
   if (reason) return { level: "contact_care_team", message: messages.urgent_past, reason, callNow: false };
   if (amber || serious) {
     return { level: "contact_care_team", message: messages.contact_care_team, reason: null, callNow: false };
+  }
+  const headache = segment === "infusions" ? headacheAfterInfusion(vocab, entry, today) : null;
+  if (headache) {
+    return {
+      level: "contact_care_team",
+      message: messages.contact_care_team,
+      reason: headache,
+      callNow: false,
+    };
   }
   return routine;
 }

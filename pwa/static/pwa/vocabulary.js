@@ -53,10 +53,22 @@ export function label(enumName, code) {
   return found ? found.label : plain(code);
 }
 
+// The two lists of codes with a red flag each: symptoms, and reactions to an infusion.
+const flaggedLabel = (list, code) => (list.find((c) => c.code === code) || { label: plain(code) }).label;
+const isFlagged = (list, code) => list.some((c) => c.code === code && c.red_flag);
+
 export const symptoms = () => (current && current.symptoms) || [];
-export const symptomLabel = (code) =>
-  (symptoms().find((s) => s.code === code) || { label: plain(code) }).label;
-export const isRedFlagSymptom = (code) => symptoms().some((s) => s.code === code && s.red_flag);
+export const symptomLabel = (code) => flaggedLabel(symptoms(), code);
+export const isRedFlagSymptom = (code) => isFlagged(symptoms(), code);
+
+export const infusionReactions = () => (current && current.infusion_reactions) || [];
+export const reactionLabel = (code) => flaggedLabel(infusionReactions(), code);
+export const isRedFlagReaction = (code) => isFlagged(infusionReactions(), code);
+// The reaction code that goes with no other ("No reaction"), and what the offline check needs.
+export const infusionRules = () => (current && current.infusion_guidance) || {};
+
+// The plausible bounds of a weight (kg) and a height (cm), as the server checks them.
+export const measurementLimits = () => (current && current.measurement_limits) || {};
 
 export function ruleLabel(code) {
   const rule = ((current && current.rules) || []).find((r) => r.code === code);

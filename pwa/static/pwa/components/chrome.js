@@ -38,7 +38,8 @@ export function updateTabs(path) {
     const current =
       path === target ||
       (target === "/diary" && /^\/(log|entry|conflict)\//.test(path)) ||
-      (target === "/profile" && path.startsWith("/profile/"));
+      (target === "/profile" && path.startsWith("/profile/")) ||
+      (target === "/chart" && path.startsWith("/chart/"));
     if (current) a.setAttribute("aria-current", "page");
     else a.removeAttribute("aria-current");
   }

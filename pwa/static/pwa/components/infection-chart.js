@@ -3,8 +3,8 @@
 // A table follows it with the same numbers, for screen readers and for anyone who prefers one.
 
 import { h } from "../dom.js";
+import { svg } from "./svg.js";
 
-const SVG = "http://www.w3.org/2000/svg";
 const WIDTH = 320;
 const ROW = 44; // a label above each bar, so long names fit a 320 px phone
 const BAR_HEIGHT = 16;
@@ -15,13 +15,6 @@ const RULE_KINDS = {
   recurrent_sinus_infections: "sinusitis",
   recurrent_pneumonia: "pneumonia",
 };
-
-function svg(tag, attrs = {}, text) {
-  const el = document.createElementNS(SVG, tag);
-  for (const [name, value] of Object.entries(attrs)) el.setAttribute(name, value);
-  if (text !== undefined) el.textContent = text;
-  return el;
-}
 
 // Counts of episodes with onset in the last 365 days (today included), by kind.
 export function countByKind(infections, today) {

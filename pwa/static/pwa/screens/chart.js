@@ -1,7 +1,8 @@
 // Infections of the last 12 months by kind, against the thresholds the care team uses.
 
-import { api, NetworkError } from "../api.js";
-import { currentEntry, loadEntries, timelineRows } from "../changes.js";
+import { api, optionalGet } from "../api.js";
+import { currentEntries, loadEntries } from "../changes.js";
+import { chartNav } from "../components/chart-nav.js";
 import { profileSwitcher } from "../components/chrome.js";
 import { infectionChart } from "../components/infection-chart.js";
 import { today } from "../dates.js";
@@ -10,27 +11,16 @@ import { selectProfile } from "../session.js";
 import { currentProfile, state } from "../state.js";
 import { label } from "../vocabulary.js";
 
-async function optionalGet(call) {
-  try {
-    const result = await call();
-    return result.ok ? result.data : null;
-  } catch (error) {
-    if (error instanceof NetworkError) return null;
-    throw error;
-  }
-}
-
 export async function chart() {
   const profile = currentProfile();
   await loadEntries(profile.id);
   const loaded = state.entries.get(profile.id);
   const summary = await optionalGet(() => api.summary(profile.id)); // tolerated: 404 or offline
-  const infections = timelineRows(profile.id)
-    .filter((row) => row.segment === "infections" && !(row.item && row.item.op === "delete"))
-    .map((row) => currentEntry(profile.id, "infections", row.entry.id) || row.entry);
+  const infections = currentEntries(profile.id, "infections");
   return screen(
     "Infections in the last 12 months",
     profileSwitcher((id) => selectProfile(id)),
+    chartNav("/chart"),
     loaded?.failed
       ? h("p", { class: "hint" }, "Offline: only entries saved on this phone are counted.")
       : null,

@@ -37,7 +37,8 @@ export async function editEntry(app, segment, entryId) {
   if (!state.entries.has(profile.id)) await loadEntries(profile.id);
   const entry = currentEntry(profile.id, segment, entryId);
   if (!entry) return notFound();
-  const name = typeOf(segment).name.toLowerCase();
+  const type = typeOf(segment);
+  const name = (type.noun || type.name).toLowerCase();
   const remove = confirmButton({
     label: `Delete this ${name}`,
     question: `Delete this ${name} from the diary? Your care team will no longer see it.`,

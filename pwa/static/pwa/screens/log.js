@@ -1,15 +1,22 @@
 // The entry forms, one per entry type, for a new entry, an edit, and a fix of one the server
 // refused. Every form names whose diary it writes to, and hands its payload to the outbox.
 
+import { loadEntries } from "../changes.js";
+import { GROWTH_FORM } from "../components/growth-form.js";
+import { INFUSION_FORM } from "../components/infusion-form.js";
 import { celsiusFrom, temperatureField } from "../components/temperature.js";
+import { titreFields, titrePayload } from "../components/titre-fields.js";
 import { localInputValue, today } from "../dates.js";
 import {
   checkbox,
+  dayInput,
   decimal,
+  flaggedChoices,
   form,
   FormError,
   h,
   input,
+  notesInput,
   optional,
   radios,
   screen,
@@ -17,17 +24,8 @@ import {
   text,
   yes,
 } from "../dom.js";
-import { currentProfile, whoAndAge } from "../state.js";
+import { currentProfile, state, whoAndAge } from "../state.js";
 import { options, symptoms } from "../vocabulary.js";
-
-const notes = (e) =>
-  input({
-    name: "notes",
-    label: "Notes (optional)",
-    maxlength: "4000",
-    autocomplete: "off",
-    value: e.notes || "",
-  });
 
 const SEVERITY_SCALE = Array.from({ length: 11 }, (_, n) => [
   String(n),
@@ -46,14 +44,7 @@ export const FORMS = {
         options: options("infection_kind"),
         value: e.kind || "otitis_media",
       }),
-      input({
-        name: "onset",
-        label: "When did it start?",
-        type: "date",
-        required: true,
-        value: e.onset || today(),
-        max: today(),
-      }),
+      dayInput("onset", "When did it start?", e),
       radios({
         name: "severity",
         legend: "How bad is it?",
@@ -105,7 +96,7 @@ export const FORMS = {
           autocomplete: "off",
           value: e.organism || "",
         }),
-        notes(e),
+        notesInput(e),
       ),
     ],
     payload: (data, el) => ({
@@ -127,32 +118,21 @@ export const FORMS = {
     submit: "Save symptoms",
     // Red flags first (they need a call now), then the temperature, then everything else.
     fields: (e) => {
-      const ticked = new Set(e.symptoms || []);
-      const box = (s) =>
-        checkbox({ name: "symptoms", value: s.code, label: s.label, checked: ticked.has(s.code) });
+      const { urgent, others } = flaggedChoices({
+        name: "symptoms",
+        codes: symptoms(),
+        ticked: e.symptoms,
+        urgentLegend: "Emergency signs: tick any that are happening",
+        otherLegend: "Other symptoms",
+      });
       return [
-        h(
-          "fieldset",
-          { class: "choices red-flags" },
-          h("legend", {}, "Emergency signs: tick any that are happening"),
-          h("p", { class: "hint" }, "Any one of these needs urgent care now."),
-          symptoms()
-            .filter((s) => s.red_flag)
-            .map(box),
-        ),
+        urgent,
         temperatureField({
           name: "temperature_c",
           label: "Temperature (if measured)",
           celsius: e.temperature_c,
         }),
-        h(
-          "fieldset",
-          { class: "choices" },
-          h("legend", {}, "Other symptoms"),
-          symptoms()
-            .filter((s) => !s.red_flag)
-            .map(box),
-        ),
+        others,
         select({
           name: "severity",
           label: "How unwell, from 0 (fine) to 10 (the worst ever)",
@@ -168,7 +148,7 @@ export const FORMS = {
           value: localInputValue(e.recorded_at ? new Date(e.recorded_at) : new Date()),
           max: localInputValue(new Date()),
         }),
-        notes(e),
+        notesInput(e),
       ];
     },
     payload: (data, el) => {
@@ -215,14 +195,7 @@ export const FORMS = {
         label: "Taken to prevent infections (prophylaxis)",
         checked: Boolean(e.prophylactic),
       }),
-      input({
-        name: "started_on",
-        label: "Started",
-        type: "date",
-        required: true,
-        value: e.started_on || today(),
-        max: today(),
-      }),
+      dayInput("started_on", "Started", e),
       input({ name: "ended_on", label: "Ends or ended (optional)", type: "date", value: e.ended_on || "" }),
       input({
         name: "dose",
@@ -231,7 +204,7 @@ export const FORMS = {
         autocomplete: "off",
         value: e.dose || "",
       }),
-      notes(e),
+      notesInput(e),
     ],
     payload: (data) => ({
       kind: data.get("kind"),
@@ -249,15 +222,8 @@ export const FORMS = {
     submit: "Save vaccination",
     fields: (e) => [
       select({ name: "vaccine", label: "Vaccine", options: options("vaccine"), value: e.vaccine || "PCV20" }),
-      input({
-        name: "given_on",
-        label: "Given on",
-        type: "date",
-        required: true,
-        value: e.given_on || today(),
-        max: today(),
-      }),
-      notes(e),
+      dayInput("given_on", "Given on", e),
+      notesInput(e),
     ],
     payload: (data) => ({
       vaccine: data.get("vaccine"),
@@ -280,21 +246,21 @@ export const FORMS = {
           required,
           value: value ?? "",
         });
+      const test = select({
+        name: "analyte",
+        label: "Test",
+        options: options("analyte"),
+        value: e.analyte || "IgM",
+      });
       return [
-        select({ name: "analyte", label: "Test", options: options("analyte"), value: e.analyte || "IgM" }),
+        test,
         number("value", "Result", e.value, true),
         select({ name: "unit", label: "Unit", options: options("lab_unit"), value: e.unit || "mg/dL" }),
         number("reference_low", "Lowest normal value on the report (optional)", e.reference_low),
         number("reference_high", "Highest normal value on the report (optional)", e.reference_high),
-        input({
-          name: "collected_on",
-          label: "Blood taken on",
-          type: "date",
-          required: true,
-          value: e.collected_on || today(),
-          max: today(),
-        }),
-        notes(e),
+        dayInput("collected_on", "Blood taken on", e),
+        titreFields(e, test.querySelector("select")),
+        notesInput(e),
       ];
     },
     payload: (data) => ({
@@ -304,9 +270,12 @@ export const FORMS = {
       reference_low: decimal(data.get("reference_low"), 3),
       reference_high: decimal(data.get("reference_high"), 3),
       collected_on: data.get("collected_on"),
+      ...titrePayload(data),
       notes: text(data, "notes"),
     }),
   },
+  infusions: INFUSION_FORM,
+  measurements: GROWTH_FORM,
 };
 
 // "For: Ava, 4 years" at the top of every form.
@@ -322,11 +291,17 @@ export function entryForm(segment, { entry = {}, submit, save, extra = null }) {
   );
 }
 
-export function logScreen(app, segment) {
+export async function logScreen(app, segment) {
   const spec = FORMS[segment];
+  const profile = currentProfile();
+  // Forms start from earlier entries (an infusion from the last one, a titre's vaccinations).
+  if (!state.entries.has(profile.id)) await loadEntries(profile.id);
   return screen(
     spec.title,
     forWhom(),
-    entryForm(segment, { save: (payload) => app.saveNew(segment, payload) }),
+    entryForm(segment, {
+      entry: spec.defaults ? spec.defaults(profile.id) : {},
+      save: (payload) => app.saveNew(segment, payload),
+    }),
   );
 }
