@@ -389,6 +389,8 @@ REST_FRAMEWORK = {
         "anon": env.str("SIGMD_THROTTLE_ANON", default="120/min"),
         "user": env.str("SIGMD_THROTTLE_USER", default="600/min"),
         "invitation_code": env.str("SIGMD_THROTTLE_INVITATION_CODE", default="10/hour"),
+        # The share page and its PDF together, per client address (a hospital's NAT included).
+        "share_link": env.str("SIGMD_THROTTLE_SHARE_LINK", default="30/min"),
     },
     # The one place where errors (the domain's included) become JSON {"code", "detail"}.
     "EXCEPTION_HANDLER": "sigmd_portal.exceptions.exception_handler",
