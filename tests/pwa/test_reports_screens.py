@@ -26,7 +26,7 @@ from reports.erasure import CONFIRMATION_SUBJECT
 from reports.models import ShareLink
 from tests.browser import AXE_SCRIPT, axe_violations
 from tests.conftest import require
-from tests.factories import CareTeamFactory, ProfileFactory, UserFactory, clinician_in
+from tests.factories import PASSWORD, CareTeamFactory, ProfileFactory, UserFactory, clinician_in
 from tests.reports.conftest import seed_diary
 from tests.reports.test_pdf import pdf_text
 
@@ -207,7 +207,7 @@ def test_a_parent_takes_the_diary_to_the_doctor_then_takes_their_data_and_leaves
         assert not mail.outbox
 
         # With the right one the account is erased and Sam is signed out.
-        page.get_by_label("Your password, to confirm").fill("correct horse battery staple")
+        page.get_by_label("Your password, to confirm").fill(PASSWORD)
         page.get_by_role("button", name="Delete my account for good").click()
         expect(page.get_by_role("heading", name="Your account is deleted")).to_be_visible()
         assert page.evaluate("indexedDB.databases().then(dbs => dbs.length)") == 0
