@@ -52,7 +52,7 @@ class ReportStatus(models.TextChoices):
 
 class ReportJob(models.Model):
     """A visit summary PDF too large to render inside the request: a worker renders it and the
-    client polls. The PDF is kept only for a short while (REPORT_JOB_KEEP)."""
+    client polls. The PDF is kept only for a short while (SIGMD_REPORT_JOB_RETENTION)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="report_jobs")

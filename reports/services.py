@@ -8,7 +8,9 @@ import secrets
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import CareTeam, User
@@ -22,7 +24,6 @@ log = logging.getLogger(__name__)
 
 SHARE_LINK_MAX_DAYS = 30
 TOKEN_BYTES = 32  # 256 bits: 43 URL-safe characters
-REPORT_JOB_KEEP = timedelta(hours=1)
 RENDER_REPORT_TASK = "reports.tasks.render_report"
 # Above this many rows a visit summary is rendered by the worker. Measured (CPU time per render
 # on the shared 2-core machine): 0 rows 93 ms, 100 rows 380 ms, 200 rows 495 ms, 400 rows 699 ms,
@@ -110,8 +111,9 @@ def report_render(*, profile: Profile, params: dict[str, Any], today: date) -> b
 def report_job_create(
     *, profile: Profile, params: dict[str, Any], user: User | None = None, share_link: ShareLink | None = None
 ) -> ReportJob:
-    """Queue a large report for the worker. Old jobs' PDFs (health data) are dropped on the way."""
-    ReportJob.objects.filter(created_at__lt=timezone.now() - REPORT_JOB_KEEP).delete()
+    """Queue a large report for the worker. Old jobs' PDFs (health data) are dropped on the way,
+    so they go even where no beat runs (the embedded setup)."""
+    report_jobs_prune(older_than=settings.SIGMD_REPORT_JOB_RETENTION)
     job = ReportJob.objects.create(profile=profile, requested_by=user, share_link=share_link, params=params)
 
     def dispatch() -> None:
@@ -126,7 +128,7 @@ def report_job_create(
 def share_link_report_job(*, link: ShareLink, params: dict[str, Any]) -> tuple[ReportJob, bool]:
     """The link's report being made (or just made) for these parameters, or a new one: a doctor
     reloading the waiting page must not queue the same report again."""
-    recent = timezone.now() - REPORT_JOB_KEEP
+    recent = timezone.now() - settings.SIGMD_REPORT_JOB_RETENTION
     job = (
         ReportJob.objects.filter(share_link=link, params=params, created_at__gte=recent)
         .exclude(status=ReportStatus.FAILED)
@@ -156,3 +158,22 @@ def report_job_run(*, job_id: Any) -> str:
         status=ReportStatus.DONE, pdf=pdf, finished_at=timezone.now()
     )
     return "done"
+
+
+# --- retention --------------------------------------------------------------------------------
+
+
+def report_jobs_prune(*, older_than: timedelta, now: datetime | None = None) -> int:
+    """Delete report jobs made before the retention, with the PDFs (health data) stored in their
+    rows. A job still pending by then lost its worker; its client has long stopped polling."""
+    cutoff = (now or timezone.now()) - older_than
+    return ReportJob.objects.filter(created_at__lt=cutoff).delete()[1].get(ReportJob._meta.label, 0)
+
+
+def share_links_prune(*, older_than: timedelta, now: datetime | None = None) -> int:
+    """Delete links that expired or were revoked before the retention: they open nothing, and
+    the family's list of links forgets them. Their uses stay in the access log, whose rows name
+    the link only by its random id (no foreign key), so they still read as "a shared link"."""
+    cutoff = (now or timezone.now()) - older_than
+    ended = ShareLink.objects.filter(Q(expires_at__lt=cutoff) | Q(revoked_at__lt=cutoff))
+    return ended.delete()[1].get(ShareLink._meta.label, 0)

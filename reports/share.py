@@ -3,6 +3,10 @@ the PDF, nothing else. An unknown, expired or revoked token is a 404; every use 
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
+from functools import wraps
+
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -13,6 +17,8 @@ from django.views.decorators.http import require_safe
 from care.selectors import team_in_force
 from diary.models import InfectionKind
 from diary.selectors import profile_summary
+from sigmd_portal.client_ip import client_ip
+from sigmd_portal.throttles import ShareLinkThrottle
 
 from . import services
 from .api import pdf_response
@@ -36,15 +42,29 @@ def usable_link(token: str) -> ShareLink:
     return link
 
 
-def client_address(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+def throttled(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Every request counts against the client address's budget before its token is looked up,
+    so a wrong token costs as much as a right one. Over the budget: a plain 429 page."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, token: str) -> HttpResponse:
+        throttle = ShareLinkThrottle()
+        if throttle.allow_request(request, None):
+            return view(request, token)
+        retry_after = max(1, math.ceil(throttle.wait() or 1))
+        response = render(request, "reports/share_throttled.html", {"retry_after": retry_after}, status=429)
+        response["Retry-After"] = str(retry_after)
+        return private(response)
+
+    return wrapper
 
 
 @never_cache
 @require_safe
+@throttled
 def share_page(request: HttpRequest, token: str) -> HttpResponse:
     link = usable_link(token)
-    services.share_link_record_use(link=link, action="read", ip=client_address(request))
+    services.share_link_record_use(link=link, action="read", ip=client_ip(request))
     profile = link.profile
     today = timezone.localdate()
     summary = profile_summary(profile, today=today)
@@ -69,6 +89,7 @@ def share_page(request: HttpRequest, token: str) -> HttpResponse:
 
 @never_cache
 @require_safe
+@throttled
 def share_report(request: HttpRequest, token: str) -> HttpResponse:
     """The PDF. A large one is made by the worker while a page that reloads itself (no
     JavaScript needed) asks the doctor to wait; only the delivered PDF is logged as a use."""
@@ -87,5 +108,5 @@ def share_report(request: HttpRequest, token: str) -> HttpResponse:
             context = {"profile": profile, "refresh_seconds": WAIT_REFRESH_SECONDS}
             return private(render(request, "reports/share_wait.html", context, status=202))
         pdf = bytes(job.pdf or b"")
-    services.share_link_record_use(link=link, action="export", ip=client_address(request))
+    services.share_link_record_use(link=link, action="export", ip=client_ip(request))
     return private(pdf_response(pdf, profile))

@@ -260,6 +260,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "care.tasks.prune_pipeline",
         "schedule": crontab(hour=SIGMD_NIGHTLY_HOUR, minute=45),
     },
+    # Rendered PDFs must not outlive SIGMD_REPORT_JOB_RETENTION by much: every 15 minutes.
+    "prune-reports": {
+        "task": "reports.tasks.prune_reports",
+        "schedule": timedelta(minutes=15),
+    },
 }
 
 # --- E-mail -----------------------------------------------------------------------------
@@ -399,6 +404,8 @@ REST_FRAMEWORK = {
         "anon": env.str("SIGMD_THROTTLE_ANON", default="120/min"),
         "user": env.str("SIGMD_THROTTLE_USER", default="600/min"),
         "invitation_code": env.str("SIGMD_THROTTLE_INVITATION_CODE", default="10/hour"),
+        # The share page and its PDF together, per client address (a hospital's NAT included).
+        "share_link": env.str("SIGMD_THROTTLE_SHARE_LINK", default="30/min"),
     },
     # The one place where errors (the domain's included) become JSON {"code", "detail"}.
     "EXCEPTION_HANDLER": "sigmd_portal.exceptions.exception_handler",
@@ -514,6 +521,11 @@ SIGMD_EVALUATION_SWEEP_AGE = timedelta(seconds=env_int("SIGMD_EVALUATION_SWEEP_A
 SIGMD_EVALUATION_MAX_ATTEMPTS = env_int("SIGMD_EVALUATION_MAX_ATTEMPTS", 8, minimum=1)
 # Processed outbox rows and finished deliveries are deleted after this many days.
 SIGMD_PIPELINE_RETENTION = timedelta(days=env_int("SIGMD_PIPELINE_RETENTION_DAYS", 30, minimum=1))
+# A visit summary rendered by the worker (its PDF is health data) is deleted this long after it
+# was asked for; within it a doctor reloading a share link's PDF gets the same one.
+SIGMD_REPORT_JOB_RETENTION = timedelta(minutes=env_int("SIGMD_REPORT_JOB_RETENTION_MINUTES", 60, minimum=5))
+# A share link that expired or was revoked this long ago is deleted (its uses stay in the access log).
+SIGMD_SHARE_LINK_RETENTION = timedelta(days=env_int("SIGMD_SHARE_LINK_RETENTION_DAYS", 90, minimum=1))
 SIGMD_SITE_URL = env.str("SIGMD_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 LOGGING = {

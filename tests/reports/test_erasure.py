@@ -143,7 +143,7 @@ def test_a_signed_out_visitor_erases_nothing(api):
     assert api.delete(URL, {"password": PASSWORD}, format="json").status_code in {401, 403}
 
 
-def test_guessing_the_password_is_rate_limited(owner):
+def test_guessing_the_password_is_rate_limited(owner, throttle_window):
     answers = [erase(owner, password=f"guess {i}").status_code for i in range(11)]
 
     assert answers == [400] * 10 + [429]

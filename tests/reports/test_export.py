@@ -90,7 +90,7 @@ def test_a_co_manager_is_named_but_their_account_is_not_exported(owner, teammate
     assert teammate.email not in json.dumps(document)
 
 
-def test_the_export_is_rate_limited(owner):
+def test_the_export_is_rate_limited(owner, throttle_window):
     client = client_for(owner)
     answers = [client.get(URL).status_code for _ in range(6)]
 

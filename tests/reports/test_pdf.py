@@ -7,6 +7,7 @@ import io
 import time
 
 import pytest
+from django.conf import settings
 from pypdf import PdfReader
 
 from care.models import TeamRuleSetting
@@ -190,7 +191,8 @@ def test_old_jobs_and_their_pdfs_are_dropped(owner, child, diary, monkeypatch, c
     monkeypatch.setattr(services, "REPORT_INLINE_MAX_ROWS", 3)
     with commit():
         old = client_for(owner).get(url(child)).json()["status_url"]
-    with time_machine.travel(dt.datetime.now(tz=dt.UTC) + services.REPORT_JOB_KEEP + dt.timedelta(minutes=1)):
+    later = dt.datetime.now(tz=dt.UTC) + settings.SIGMD_REPORT_JOB_RETENTION + dt.timedelta(minutes=1)
+    with time_machine.travel(later):
         with commit():
             client_for(owner).get(url(child))
         assert client_for(owner).get(old).status_code == 404

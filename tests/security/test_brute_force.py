@@ -4,6 +4,8 @@ and the limit holds exactly: no more guesses are checked than the limit allows."
 
 from __future__ import annotations
 
+import datetime as dt
+import secrets
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -11,7 +13,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
+from django.utils import timezone
 
+from diary.models import Profile
 from tests.conftest import PASSWORD
 from tests.factories import ProfileFactory, UserFactory, add_totp, clinician_in
 
@@ -163,3 +167,38 @@ def test_password_reset_code_guesses(server):
     assert checked == 3
     user.refresh_from_db()
     assert user.check_password(PASSWORD)
+
+
+@pytest.fixture
+def throttle_window(time_machine) -> None:
+    """DRF-style throttles count in fixed windows (a whole minute, a whole hour): start at the
+    beginning of an hour, so no window ends while the guesses arrive."""
+    hour = timezone.now().replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=1)
+    time_machine.move_to(hour)
+
+
+def test_share_link_token_guesses(server, settings, throttle_window):
+    """Made-up tokens at /share/{token}/ from one address: each is counted before it is looked
+    up, so no more are looked up than the share-link rate allows."""
+    answers = at_once(lambda s: s.get(f"{server}/share/{secrets.token_urlsafe(32)}/", timeout=60))
+    outcomes = Counter(
+        {404: "looked up", 429: "refused"}.get(a.status_code, str(a.status_code)) for a in answers
+    )
+    checked = outcomes["looked up"]
+    limit = int(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["share_link"].split("/")[0])
+    report("share-link token", outcomes, checked, limit)
+    assert checked == limit
+    assert set(outcomes) == {"looked up", "refused"}
+
+
+def test_erasure_password_guesses(server, family, throttle_window):
+    """DELETE /api/v1/account asks for the password again: a stolen session guessing it."""
+    child, token = family
+    guess = {"json": {"password": "wrong-guess-123"}, "headers": {"X-Session-Token": token}, "timeout": 60}
+    answers = at_once(lambda s: s.delete(f"{server}/api/v1/account", **guess))
+    outcomes = Counter(api_error(a) for a in answers)
+    checked = outcomes["invalid"]
+    report("erasure password", outcomes, checked, 10)
+    assert checked == 10  # reports.api.AccountEraseThrottle: 10 an hour per account
+    assert set(outcomes) == {"invalid", "refused"}
+    assert Profile.objects.filter(pk=child.pk).exists()

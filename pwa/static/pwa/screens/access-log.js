@@ -34,7 +34,11 @@ export function who(row) {
   return row.team_name ? `${name}, ${row.team_name}` : name;
 }
 
+// Through a shared link a doctor reads the summary page (read) and downloads its PDF (export).
+const THROUGH_A_LINK = { read: "Read the summary", export: "Downloaded the PDF summary" };
+
 export function what(row) {
+  if (row.via_share_link && THROUGH_A_LINK[row.action]) return THROUGH_A_LINK[row.action];
   const action = ACTIONS[row.action] || String(row.action || "Opened");
   const object =
     OBJECTS[

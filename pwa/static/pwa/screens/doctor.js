@@ -64,6 +64,31 @@ function createdCard(created) {
   );
 }
 
+// One link in the list: its note, whether it still works, its last use, and revoking it.
+function linkItem(profile, l) {
+  return h(
+    "li",
+    {},
+    h("p", { class: "entry-title" }, l.note || "A link without a note"),
+    h("p", { class: "entry-meta" }, linkState(l)),
+    l.last_used_at ? h("p", { class: "entry-meta" }, `Last opened ${formatDateTime(l.last_used_at)}`) : null,
+    isLive(l)
+      ? confirmButton({
+          label: `Revoke the link${l.note ? ` “${l.note}”` : ""}`,
+          question: "Revoke this link? Anyone who has it can no longer open the summary.",
+          yes: "Yes, revoke it",
+          onyes: async () => {
+            const result = await api.revokeShareLink(profile.id, l.id);
+            if (!result.ok && result.status !== 404) return errorText(result);
+            ui.announce("The link is revoked.");
+            await ui.rerender();
+            return null;
+          },
+        })
+      : null,
+  );
+}
+
 export async function doctorLinks() {
   const profile = currentProfile();
   let links = null;
@@ -77,31 +102,19 @@ export async function doctorLinks() {
     status = "Links for a doctor need a connection.";
   }
   const fresh = h("div", { "aria-live": "polite" });
-  const list = (links || []).map((l) =>
-    h(
-      "li",
-      {},
-      h("p", { class: "entry-title" }, l.note || "A link without a note"),
-      h("p", { class: "entry-meta" }, linkState(l)),
-      l.last_used_at
-        ? h("p", { class: "entry-meta" }, `Last opened ${formatDateTime(l.last_used_at)}`)
-        : null,
-      isLive(l)
-        ? confirmButton({
-            label: `Revoke the link${l.note ? ` “${l.note}”` : ""}`,
-            question: "Revoke this link? Anyone who has it can no longer open the summary.",
-            yes: "Yes, revoke it",
-            onyes: async () => {
-              const result = await api.revokeShareLink(profile.id, l.id);
-              if (!result.ok && result.status !== 404) return errorText(result);
-              ui.announce("The link is revoked.");
-              await ui.rerender();
-              return null;
-            },
-          })
-        : null,
-    ),
-  );
+  // Redrawn in place when a link is made, so the new link's QR code stays on the screen.
+  const listed = h("div", {});
+  const showLinks = () =>
+    listed.replaceChildren(
+      links && links.length
+        ? h(
+            "ul",
+            { class: "links", id: "share-link-list" },
+            links.map((l) => linkItem(profile, l)),
+          )
+        : h("p", {}, links ? "None yet." : "The list needs a connection."),
+    );
+  showLinks();
   return screen(
     "Share with a doctor",
     h(
@@ -120,18 +133,13 @@ export async function doctorLinks() {
             expires_at: new Date(Date.now() + days * DAY_MS).toISOString(),
           });
           if (!result.ok) fail(result);
-          fresh.replaceChildren(createdCard(result.data));
-          fresh.querySelector("h2").focus();
-          document
-            .getElementById("share-link-list")
-            ?.prepend(
-              h(
-                "li",
-                {},
-                h("p", { class: "entry-title" }, result.data.note || "A link without a note"),
-                h("p", { class: "entry-meta" }, linkState(result.data)),
-              ),
-            );
+          const card = createdCard(result.data);
+          fresh.replaceChildren(card);
+          card.querySelector("h2").focus();
+          // The whole card, QR code included, on the screen to show it in the waiting room.
+          card.scrollIntoView({ block: "nearest" });
+          links = [result.data, ...(links || [])];
+          showLinks();
         },
       },
       input({
@@ -148,9 +156,7 @@ export async function doctorLinks() {
       "section",
       { "aria-labelledby": "links-heading" },
       h("h2", { id: "links-heading" }, "Links you have made"),
-      links && links.length
-        ? h("ul", { class: "links", id: "share-link-list" }, list)
-        : h("p", {}, links ? "None yet." : "The list needs a connection."),
+      listed,
     ),
     h("p", {}, link("#/profile", "Back to the profile")),
   );
