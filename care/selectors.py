@@ -3,7 +3,7 @@ and which alerts a clinician sees is decided once, here (`clinician_sees`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -24,6 +24,8 @@ from diary.models import (
     SymptomEntry,
     Treatment,
 )
+from diary.read_together import Part, read_together
+from diary.selectors import summary_of, summary_parts
 
 from . import rules
 from .models import (
@@ -139,18 +141,48 @@ def alert_still_to_tell(*, alert_id: Any, recipient: User) -> bool:
 # --- what the rules read -----------------------------------------------------------------------
 
 
+def facts_parts(profile: Profile, *, on: date, lookback_days: int) -> dict[str, Part]:
+    """The rows the rules read, limited to what a window of `lookback_days` ending `on` can reach
+    (plus everything still ongoing): querysets with the fields the facts take, not yet run."""
+    since = on - timedelta(days=lookback_days)
+    urgent_since = on - timedelta(days=clinical.URGENT_MAX_WINDOW_DAYS + 1)
+    return {
+        "episodes": Part(
+            InfectionEpisode.objects.filter(profile=profile).filter(
+                Q(onset__gte=since) | Q(resolved_on__isnull=True) | Q(resolved_on__gte=since)
+            ),
+            (
+                *("id", "kind", "onset", "severity", "resolved_on", "hospitalized", "icu"),
+                *("iv_antibiotics", "max_temperature_c", "severe_since"),
+            ),
+        ),
+        "symptoms": Part(
+            SymptomEntry.objects.filter(profile=profile, recorded_at__date__gte=urgent_since),
+            ("id", "recorded_at", "symptoms", "temperature_c"),
+        ),
+        "treatments": Part(
+            Treatment.objects.filter(profile=profile).filter(
+                Q(started_on__gte=since) | Q(ended_on__isnull=True) | Q(ended_on__gte=since)
+            ),
+            ("id", "kind", "started_on", "ended_on", "prophylactic", "route"),
+        ),
+        "infusions": Part(
+            Infusion.objects.filter(profile=profile, given_on__gte=urgent_since),
+            ("id", "given_on", "reactions"),
+        ),
+    }
+
+
 def profile_facts(profile: Profile, *, on: date, lookback_days: int) -> rules.Facts:
     """The plain facts the rules read, limited to what a window of `lookback_days` ending `on`
     can reach (plus everything still ongoing): four queries, however long the diary."""
-    since = on - timedelta(days=lookback_days)
-    urgent_since = on - timedelta(days=clinical.URGENT_MAX_WINDOW_DAYS + 1)
-    episodes = InfectionEpisode.objects.filter(profile=profile).filter(
-        Q(onset__gte=since) | Q(resolved_on__isnull=True) | Q(resolved_on__gte=since)
-    )
-    treatments = Treatment.objects.filter(profile=profile).filter(
-        Q(started_on__gte=since) | Q(ended_on__isnull=True) | Q(ended_on__gte=since)
-    )
-    symptoms = SymptomEntry.objects.filter(profile=profile, recorded_at__date__gte=urgent_since)
+    parts = facts_parts(profile, on=on, lookback_days=lookback_days)
+    return facts_of(profile, {name: part.rows.only(*part.fields) for name, part in parts.items()})
+
+
+def facts_of(profile: Profile, rows: Mapping[str, Iterable[Any]]) -> rules.Facts:
+    """The facts from the rows of facts_parts, run as querysets or read with others
+    (read_together)."""
     return rules.Facts(
         date_of_birth=profile.date_of_birth,
         episodes=tuple(
@@ -166,18 +198,7 @@ def profile_facts(profile: Profile, *, on: date, lookback_days: int) -> rules.Fa
                 max_temperature_c=e.max_temperature_c,
                 severe_since=e.severe_since,
             )
-            for e in episodes.only(
-                "id",
-                "kind",
-                "onset",
-                "severity",
-                "resolved_on",
-                "hospitalized",
-                "icu",
-                "iv_antibiotics",
-                "max_temperature_c",
-                "severe_since",
-            )
+            for e in rows["episodes"]
         ),
         symptoms=tuple(
             rules.Symptoms(
@@ -186,7 +207,7 @@ def profile_facts(profile: Profile, *, on: date, lookback_days: int) -> rules.Fa
                 symptoms=tuple(s.symptoms),
                 temperature_c=s.temperature_c,
             )
-            for s in symptoms.only("id", "recorded_at", "symptoms", "temperature_c")
+            for s in rows["symptoms"]
         ),
         treatments=tuple(
             rules.Treatment(
@@ -197,13 +218,11 @@ def profile_facts(profile: Profile, *, on: date, lookback_days: int) -> rules.Fa
                 prophylactic=t.prophylactic,
                 route=t.route,
             )
-            for t in treatments.only("id", "kind", "started_on", "ended_on", "prophylactic", "route")
+            for t in rows["treatments"]
         ),
         infusions=tuple(
             rules.Infusion(id=str(i.id), given_on=i.given_on, reactions=tuple(i.reactions))
-            for i in Infusion.objects.filter(profile=profile, given_on__gte=urgent_since).only(
-                "id", "given_on", "reactions"
-            )
+            for i in rows["infusions"]
         ),
     )
 
@@ -213,10 +232,13 @@ def longest_window(settings_list: Iterable[rules.Settings]) -> int:
 
 
 def team_settings(team: CareTeam | None) -> rules.Settings:
+    return settings_from(TeamRuleSetting.objects.filter(team=team) if team is not None else [])
+
+
+def settings_from(rows: Iterable[TeamRuleSetting]) -> rules.Settings:
+    """The defaults, with a team's rows (absent rows keep the defaults)."""
     settings_ = rules.default_settings()
-    if team is None:
-        return settings_
-    for row in TeamRuleSetting.objects.filter(team=team):
+    for row in rows:
         settings_[row.rule] = {
             rules.CHILD: rules.Threshold(row.child_threshold, row.child_window_days, row.enabled),
             rules.ADULT: rules.Threshold(row.adult_threshold, row.adult_window_days, row.enabled),
@@ -246,9 +268,14 @@ def thresholds_met(profile: Profile, on: date, *, team: CareTeam | None = None) 
     """Each rule's threshold in force for the team (defaults without one) and the profile's age
     band on that day, whether the diary meets it, and the entries that do: what the summary and
     the clinic's patient page show."""
-    band = rules.age_band(profile.date_of_birth, on)
     thresholds = team_settings(team)
     facts = profile_facts(profile, on=on, lookback_days=longest_window([thresholds]))
+    return thresholds_shown(facts, on, thresholds)
+
+
+def thresholds_shown(facts: rules.Facts, on: date, thresholds: rules.Settings) -> list[dict]:
+    """thresholds_met's rows from facts already read."""
+    band = rules.age_band(facts.date_of_birth, on)
     findings = rules.evaluate(facts, on, thresholds)
     return [
         {
@@ -265,6 +292,51 @@ def thresholds_met(profile: Profile, on: date, *, team: CareTeam | None = None) 
         }
         for code, spec in rules.RULES.items()
     ]
+
+
+def settings_in_force(user: User | AnonymousUser, profile: Profile) -> rules.Settings:
+    """The settings of team_in_force(user, profile) in one query: the profile's active links
+    (newest first, as active_teams), for a clinician only their own teams', each with its
+    team's rows."""
+    links = CareLink.objects.filter(profile=profile, revoked_at__isnull=True)
+    clinician = user if isinstance(user, User) and user.is_clinician else None
+    if clinician is not None:
+        links = links.filter(team__memberships__user=clinician)
+    columns = (
+        "rule",
+        "enabled",
+        "child_threshold",
+        "child_window_days",
+        "adult_threshold",
+        "adult_window_days",
+    )
+    rows: dict[Any, list[TeamRuleSetting]] = {}
+    for team_id, *values in links.values_list("team_id", *(f"team__rule_settings__{c}" for c in columns)):
+        team_rows = rows.setdefault(team_id, [])
+        if values[0] is not None:  # a team without rows of its own (the outer join's NULLs)
+            team_rows.append(TeamRuleSetting(**dict(zip(columns, values, strict=True))))
+    teams = list(rows)
+    if clinician is not None:
+        return settings_from(rows[teams[0]] if teams else [])
+    return settings_from(rows[teams[0]] if len(teams) == 1 else [])
+
+
+def summary_with_thresholds(user: User | AnonymousUser, profile: Profile, *, today: date) -> dict[str, Any]:
+    """The 12-month summary with the thresholds in force for the user (team_in_force) and
+    whether the diary meets them: two queries, the team's settings and then one read of the
+    diary (diary.read_together) for both the summary and the rules' facts."""
+    thresholds = settings_in_force(user, profile)
+    since = today - timedelta(days=364)
+    facts = facts_parts(profile, on=today, lookback_days=longest_window([thresholds]))
+    rows = read_together(
+        {**summary_parts(profile, since=since, today=today), **{f"facts {n}": p for n, p in facts.items()}}
+    )
+    summary = summary_of(profile, rows, since=since, today=today)
+    summary["age_band"] = rules.age_band(profile.date_of_birth, today)
+    summary["thresholds"] = thresholds_shown(
+        facts_of(profile, {name: rows[f"facts {name}"] for name in facts}), today, thresholds
+    )
+    return summary
 
 
 def default_thresholds_met(profile: Profile, on: date) -> list[dict]:
