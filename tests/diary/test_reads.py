@@ -18,6 +18,7 @@ from diary.selectors import profile_summary
 from tests.conftest import client_for
 from tests.factories import CareTeamFactory, clinician_in, link_to_team
 
+from .conftest import ENTRY_TYPES, VALID
 from .full_diary import fill_diary
 
 pytestmark = pytest.mark.django_db
@@ -80,3 +81,19 @@ def test_the_summary_agrees_with_the_reads_the_clinic_and_the_pdf_make(linked_ch
     # Each clinician sees their own team's threshold; the family, with two teams, the defaults.
     assert [ear[user]["threshold"] for user in (owner, clinician, colleague)] == [4, 2, 5]
     assert ear[clinician]["met"] and ear[clinician]["evidence"]
+
+
+@pytest.mark.parametrize("kind", ENTRY_TYPES)
+def test_a_list_page_costs_the_same_whatever_it_holds(kind, child, owner, teammate):
+    listed = f"/api/v1/profiles/{child.id}/{kind}/"
+    assert client_for(owner).post(listed, VALID[kind], format="json").status_code == 201
+    one = queries_of(client_for(owner), listed)
+    # Pages full of entries of every shape (titres on vaccinations, growth on measurements),
+    # logged by both parents.
+    fill_diary(child, by=owner, n=120)
+    fill_diary(child, by=teammate, n=30)
+    client = client_for(owner)
+    first = client.get(listed).json()
+    assert len(first["results"]) == 50 and first["next"]
+    pages = [listed, first["next"], f"{listed}?page_size=200"]
+    assert [queries_of(client, url) for url in pages] == [one] * 3
