@@ -75,11 +75,14 @@ class PlannedOutputMixin:
     def to_representation(self, instance: Any) -> Any:
         if not isinstance(instance, models.Model):
             return super().to_representation(instance)  # type: ignore[misc]  # the serializer after this mixin in the MRO
+        # __class__, not type(): request.user comes wrapped in a SimpleLazyObject, which passes
+        # isinstance() for the model it wraps (and reads like one) but is not its type.
+        model = instance.__class__
         plans = self.__dict__.setdefault("_output_plans", {})
-        plan = plans.get(type(instance))
+        plan = plans.get(model)
         if plan is None:
             readable = self._readable_fields  # type: ignore[attr-defined]  # a mixin: the serializer it joins has them
-            plan = plans[type(instance)] = [field_plan(f, type(instance)) for f in readable]
+            plan = plans[model] = [field_plan(f, model) for f in readable]
         out = {}
         for key, drf_getter, getter, render in plan:
             if drf_getter:

@@ -46,3 +46,15 @@ def test_a_datetime_reads_in_utc_with_a_z(child, owner):
     listed = client.get(f"/api/v1/profiles/{child.id}/symptoms/").json()["results"][0]
     assert created["recorded_at"] == listed["recorded_at"] == "2020-01-01T08:30:00Z"
     assert listed["created_at"].endswith("Z")
+
+
+def test_a_write_in_a_browser_session_names_who_wrote_it(api, owner, child):
+    # In a session (the clinic's and the PWA's cookie), the entry's author is request.user: a
+    # lazy object standing in for the user, not a User.
+    api.force_login(owner)
+    listed = f"/api/v1/profiles/{child.id}/symptoms/"
+    created = api.post(listed, VALID["symptoms"], format="json")
+    assert created.status_code == 201
+    assert created.json()["created_by"] == {"id": str(owner.id), "display_name": owner.display_name}
+    read = api.get(f"{listed}{created.json()['id']}/").json()
+    assert {k: v for k, v in created.json().items() if k != "guidance"} == read
