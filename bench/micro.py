@@ -13,6 +13,7 @@ import time
 import tracemalloc
 import uuid
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ from django.test.utils import setup_test_environment  # noqa: E402
 setup_test_environment()
 
 from django.db import connection  # noqa: E402
-from django.test.utils import setup_databases, teardown_databases  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_databases, teardown_databases  # noqa: E402
 from django.utils import timezone  # noqa: E402 — after django.setup(), like the imports above
 
 
@@ -106,7 +107,46 @@ def bench_api() -> None:
     median, p95 = timed(lambda: client.get(f"/api/v1/profiles/{profile.id}/infections/"), repeat=50)
     print(f"GET infections list (201 entries): median {median:.1f} ms, p95 {p95:.1f} ms")
     median, p95 = timed(lambda: client.get(f"/api/v1/profiles/{profile.id}/summary"), repeat=50)
-    print(f"GET 12-month summary (201 entries): median {median:.1f} ms, p95 {p95:.1f} ms")
+    with CaptureQueriesContext(connection) as queries:
+        client.get(f"/api/v1/profiles/{profile.id}/summary")
+    print(
+        f"GET 12-month summary (201 entries): median {median:.1f} ms, p95 {p95:.1f} ms, "
+        f"{len(queries)} queries"
+    )
+
+
+def bench_list() -> None:
+    """The symptoms list with a year of entries: one page through the API, and the view's
+    serialization of one page alone (the part the planned output cut)."""
+    from rest_framework.test import APIClient
+
+    from diary.api import listed_columns
+    from diary.models import SymptomEntry
+    from diary.serializers import SymptomEntrySerializer
+    from tests.factories import ProfileFactory, UserFactory
+
+    user: Any = UserFactory(email=f"bench-{uuid.uuid4()}@example.org", role="caregiver")
+    profile: Any = ProfileFactory(managed_by=[user], date_of_birth=date(2019, 5, 1))
+    now = timezone.now()
+    SymptomEntry.objects.bulk_create(
+        SymptomEntry(
+            profile=profile,
+            created_by=user,
+            recorded_at=now - timedelta(days=i, hours=3),
+            symptoms=["fever", "cough"] if i % 3 else ["runny_nose"],
+            temperature_c=Decimal("38.1") if i % 3 else None,
+        )
+        for i in range(365)
+    )
+    client = APIClient()
+    client.force_authenticate(user)
+    url = f"/api/v1/profiles/{profile.id}/symptoms/"
+    median, p95 = timed(lambda: client.get(url), repeat=200)
+    print(f"GET symptoms list, 365 entries, one page of 50: median {median:.1f} ms, p95 {p95:.1f} ms")
+    rows = SymptomEntry.objects.filter(profile=profile).select_related("created_by")
+    page = list(rows.only(*listed_columns(SymptomEntry))[:50])
+    median, p95 = timed(lambda: SymptomEntrySerializer(page, many=True).data, repeat=500)
+    print(f"symptoms list, 365 entries, serialize one page of 50: median {median:.2f} ms, p95 {p95:.2f} ms")
 
 
 if __name__ == "__main__":
@@ -115,5 +155,6 @@ if __name__ == "__main__":
     old = setup_databases(verbosity=0, interactive=False)
     try:
         bench_api()
+        bench_list()
     finally:
         teardown_databases(old, verbosity=0)

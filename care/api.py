@@ -14,14 +14,13 @@ from rest_framework.response import Response
 from accounts.models import CareTeam
 from accounts.permissions import IsClinician
 from diary.api import NO_CONTENT, ProfileScopedView, client_ip
-from diary.selectors import profile_summary
 from sigmd_portal.api import ErrorSerializer
 
 from . import rules, tasks
 from .alerts import alert_acknowledge, alert_resolve, alerts_seen
 from .models import Notification, PushSubscription
 from .push_subscriptions import push_subscription_register
-from .selectors import alerts_visible_to, team_in_force, team_settings, thresholds_met
+from .selectors import alerts_visible_to, summary_with_thresholds, team_settings
 from .serializers import (
     AlertFilterSerializer,
     AlertSerializer,
@@ -163,10 +162,7 @@ class ProfileSummaryView(ProfileScopedView):
 
     def get(self, request: Request, profile_id: str) -> Response:
         profile = self.profile(obj=None)
-        today = timezone.localdate()
-        summary = profile_summary(profile, today=today)
-        summary["age_band"] = rules.age_band(profile.date_of_birth, today)
-        summary["thresholds"] = thresholds_met(profile, today, team=team_in_force(request.user, profile))
+        summary = summary_with_thresholds(request.user, profile, today=timezone.localdate())
         return Response(SummarySerializer(summary).data)
 
 

@@ -3,7 +3,7 @@ and which alerts a clinician sees is decided once, here (`clinician_sees`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 
@@ -24,6 +24,8 @@ from diary.models import (
     SymptomEntry,
     Treatment,
 )
+from diary.read_together import Part, read_together
+from diary.selectors import summary_of, summary_parts
 
 from . import rules
 from .models import (
@@ -165,73 +167,74 @@ def alert_still_to_tell(*, alert_id: Any, recipient: User) -> bool:
 # --- what the rules read -----------------------------------------------------------------------
 
 
+# The fields each kind of fact is made of, in the order of its dataclass in care.rules.
+FACT_FIELDS: dict[str, tuple[str, ...]] = {
+    "episodes": (
+        *("id", "kind", "onset", "severity", "resolved_on", "hospitalized", "icu"),
+        *("iv_antibiotics", "max_temperature_c", "severe_since"),
+    ),
+    "symptoms": ("id", "recorded_at", "symptoms", "temperature_c"),
+    "treatments": ("id", "kind", "started_on", "ended_on", "prophylactic", "route"),
+    "infusions": ("id", "given_on", "reactions"),
+}
+FACT_MAKERS: dict[str, Callable[..., Any]] = {
+    "episodes": lambda pk, *rest: rules.Episode(str(pk), *rest),
+    "symptoms": lambda pk, at, codes, temperature: rules.Symptoms(
+        str(pk), timezone.localdate(at), tuple(codes), temperature
+    ),
+    "treatments": lambda pk, *rest: rules.Treatment(str(pk), *rest),
+    "infusions": lambda pk, given_on, reactions: rules.Infusion(str(pk), given_on, tuple(reactions)),
+}
+
+
+def facts_parts(profile_ids: Iterable[Any], *, on: date, lookback_days: int) -> dict[str, Part]:
+    """The rows the rules read for these profiles, limited to what a window of `lookback_days`
+    ending `on` can reach (plus everything still ongoing): querysets with the fields the facts
+    take, not yet run (facts_of runs them as tuples, the summary with its own rows)."""
+    ids = list(profile_ids)
+    since = on - timedelta(days=lookback_days)
+    urgent_since = on - timedelta(days=clinical.URGENT_MAX_WINDOW_DAYS + 1)
+    rows = {
+        "episodes": InfectionEpisode.objects.filter(profile_id__in=ids).filter(
+            Q(onset__gte=since) | Q(resolved_on__isnull=True) | Q(resolved_on__gte=since)
+        ),
+        "symptoms": SymptomEntry.objects.filter(profile_id__in=ids, recorded_at__date__gte=urgent_since),
+        "treatments": Treatment.objects.filter(profile_id__in=ids).filter(
+            Q(started_on__gte=since) | Q(ended_on__isnull=True) | Q(ended_on__gte=since)
+        ),
+        "infusions": Infusion.objects.filter(profile_id__in=ids, given_on__gte=urgent_since),
+    }
+    return {name: Part(queryset, FACT_FIELDS[name]) for name, queryset in rows.items()}
+
+
 def profile_facts(profile: Profile, *, on: date, lookback_days: int) -> rules.Facts:
     """The plain facts the rules read for one profile (see facts_of)."""
     return facts_of({profile.pk: profile.date_of_birth}, on=on, lookback_days=lookback_days)[profile.pk]
 
 
-EPISODE_FIELDS = (
-    "id",
-    "kind",
-    "onset",
-    "severity",
-    "resolved_on",
-    "hospitalized",
-    "icu",
-    "iv_antibiotics",
-    "max_temperature_c",
-    "severe_since",
-)  # in rules.Episode's order
-TREATMENT_FIELDS = ("id", "kind", "started_on", "ended_on", "prophylactic", "route")  # rules.Treatment's
-
-
 def facts_of(births: dict[Any, date], *, on: date, lookback_days: int) -> dict[Any, rules.Facts]:
-    """The plain facts the rules read for many profiles (profile id -> date of birth), limited to
-    what a window of `lookback_days` ending `on` can reach (plus everything still ongoing): four
+    """The plain facts the rules read for many profiles (profile id -> date of birth): four
     queries of plain tuples, however many profiles and however long their diaries."""
     ids = list(births)
-    since = on - timedelta(days=lookback_days)
-    urgent_since = on - timedelta(days=clinical.URGENT_MAX_WINDOW_DAYS + 1)
-    episodes = by_profile(
-        ids,
-        InfectionEpisode.objects.filter(profile_id__in=ids)
-        .filter(Q(onset__gte=since) | Q(resolved_on__isnull=True) | Q(resolved_on__gte=since))
-        .values_list("profile_id", *EPISODE_FIELDS),
-        lambda pk, *rest: rules.Episode(str(pk), *rest),
-    )
-    treatments = by_profile(
-        ids,
-        Treatment.objects.filter(profile_id__in=ids)
-        .filter(Q(started_on__gte=since) | Q(ended_on__isnull=True) | Q(ended_on__gte=since))
-        .values_list("profile_id", *TREATMENT_FIELDS),
-        lambda pk, *rest: rules.Treatment(str(pk), *rest),
-    )
-    symptoms = by_profile(
-        ids,
-        SymptomEntry.objects.filter(profile_id__in=ids, recorded_at__date__gte=urgent_since).values_list(
-            "profile_id", "id", "recorded_at", "symptoms", "temperature_c"
-        ),
-        lambda pk, at, codes, temperature: rules.Symptoms(
-            str(pk), timezone.localdate(at), tuple(codes), temperature
-        ),
-    )
-    infusions = by_profile(
-        ids,
-        Infusion.objects.filter(profile_id__in=ids, given_on__gte=urgent_since).values_list(
-            "profile_id", "id", "given_on", "reactions"
-        ),
-        lambda pk, given_on, reactions: rules.Infusion(str(pk), given_on, tuple(reactions)),
-    )
+    found = {
+        name: by_profile(ids, part.rows.values_list("profile_id", *part.fields), FACT_MAKERS[name])
+        for name, part in facts_parts(ids, on=on, lookback_days=lookback_days).items()
+    }
     return {
-        pk: rules.Facts(
-            date_of_birth=births[pk],
-            episodes=tuple(episodes[pk]),
-            symptoms=tuple(symptoms[pk]),
-            treatments=tuple(treatments[pk]),
-            infusions=tuple(infusions[pk]),
-        )
+        pk: rules.Facts(date_of_birth=births[pk], **{name: tuple(found[name][pk]) for name in found})
         for pk in ids
     }
+
+
+def facts_from_rows(profile: Profile, rows: Mapping[str, Iterable[Any]]) -> rules.Facts:
+    """One profile's facts from the rows of facts_parts read as instances (read_together)."""
+    return rules.Facts(
+        date_of_birth=profile.date_of_birth,
+        **{
+            name: tuple(FACT_MAKERS[name](*(getattr(r, f) for f in FACT_FIELDS[name])) for r in rows[name])
+            for name in FACT_FIELDS
+        },
+    )
 
 
 def by_profile(ids: list[Any], rows: Iterable[tuple], make: Callable[..., T]) -> dict[Any, list[T]]:
@@ -254,16 +257,21 @@ def teams_settings(team_ids: Iterable[Any]) -> dict[Any, rules.Settings]:
     """Each team's thresholds (its overrides over the defaults), and the defaults under None:
     one query for any number of teams."""
     ids = list(team_ids)
-    found: dict[Any, rules.Settings] = {
-        None: rules.default_settings(),
-        **{pk: rules.default_settings() for pk in ids},
-    }
+    rows: dict[Any, list[TeamRuleSetting]] = {None: [], **{pk: [] for pk in ids}}
     for row in TeamRuleSetting.objects.filter(team_id__in=ids) if ids else ():
-        found[row.team_id][row.rule] = {
+        rows[row.team_id].append(row)
+    return {pk: settings_from(team_rows) for pk, team_rows in rows.items()}
+
+
+def settings_from(rows: Iterable[TeamRuleSetting]) -> rules.Settings:
+    """The defaults, with a team's rows (absent rows keep the defaults)."""
+    settings_ = rules.default_settings()
+    for row in rows:
+        settings_[row.rule] = {
             rules.CHILD: rules.Threshold(row.child_threshold, row.child_window_days, row.enabled),
             rules.ADULT: rules.Threshold(row.adult_threshold, row.adult_window_days, row.enabled),
         }
-    return found
+    return settings_
 
 
 def active_teams(profile: Profile) -> list[CareTeam]:
@@ -298,9 +306,14 @@ def thresholds_met(profile: Profile, on: date, *, team: CareTeam | None = None) 
     """Each rule's threshold in force for the team (defaults without one) and the profile's age
     band on that day, whether the diary meets it, and the entries that do: what the summary and
     the clinic's patient page show."""
-    band = rules.age_band(profile.date_of_birth, on)
     thresholds = team_settings(team)
     facts = profile_facts(profile, on=on, lookback_days=longest_window([thresholds]))
+    return thresholds_shown(facts, on, thresholds)
+
+
+def thresholds_shown(facts: rules.Facts, on: date, thresholds: rules.Settings) -> list[dict]:
+    """thresholds_met's rows from facts already read."""
+    band = rules.age_band(facts.date_of_birth, on)
     findings = rules.evaluate(facts, on, thresholds)
     return [
         {
@@ -317,6 +330,51 @@ def thresholds_met(profile: Profile, on: date, *, team: CareTeam | None = None) 
         }
         for code, spec in rules.RULES.items()
     ]
+
+
+def settings_in_force(user: User | AnonymousUser, profile: Profile) -> rules.Settings:
+    """The settings of team_in_force(user, profile) in one query: the profile's active links
+    (newest first, as active_teams), for a clinician only their own teams', each with its
+    team's rows."""
+    links = CareLink.objects.filter(profile=profile, revoked_at__isnull=True)
+    clinician = user if isinstance(user, User) and user.is_clinician else None
+    if clinician is not None:
+        links = links.filter(team__memberships__user=clinician)
+    columns = (
+        "rule",
+        "enabled",
+        "child_threshold",
+        "child_window_days",
+        "adult_threshold",
+        "adult_window_days",
+    )
+    rows: dict[Any, list[TeamRuleSetting]] = {}
+    for team_id, *values in links.values_list("team_id", *(f"team__rule_settings__{c}" for c in columns)):
+        team_rows = rows.setdefault(team_id, [])
+        if values[0] is not None:  # a team without rows of its own (the outer join's NULLs)
+            team_rows.append(TeamRuleSetting(**dict(zip(columns, values, strict=True))))
+    teams = list(rows)
+    if clinician is not None:
+        return settings_from(rows[teams[0]] if teams else [])
+    return settings_from(rows[teams[0]] if len(teams) == 1 else [])
+
+
+def summary_with_thresholds(user: User | AnonymousUser, profile: Profile, *, today: date) -> dict[str, Any]:
+    """The 12-month summary with the thresholds in force for the user (team_in_force) and
+    whether the diary meets them: two queries, the team's settings and then one read of the
+    diary (diary.read_together) for both the summary and the rules' facts."""
+    thresholds = settings_in_force(user, profile)
+    since = today - timedelta(days=364)
+    facts = facts_parts([profile.pk], on=today, lookback_days=longest_window([thresholds]))
+    rows = read_together(
+        {**summary_parts(profile, since=since, today=today), **{f"facts {n}": p for n, p in facts.items()}}
+    )
+    summary = summary_of(profile, rows, since=since, today=today)
+    summary["age_band"] = rules.age_band(profile.date_of_birth, today)
+    summary["thresholds"] = thresholds_shown(
+        facts_from_rows(profile, {name: rows[f"facts {name}"] for name in facts}), today, thresholds
+    )
+    return summary
 
 
 def default_thresholds_met(profile: Profile, on: date) -> list[dict]:

@@ -32,6 +32,7 @@ from .selectors import entry_guidance
 from .serializers import (
     AccessLogEntrySerializer,
     CareLinkSerializer,
+    CreatedBySerializer,
     EntrySerializer,
     InvitationCreateSerializer,
     InvitationSerializer,
@@ -199,6 +200,13 @@ class EntryView(ProfileScopedView):
         return by_method.get(method)
 
 
+def listed_columns(model: type[Entry]) -> list[str]:
+    """What a list of entries loads: the entry's own columns and, of who logged each one, only
+    what the list shows (not the whole account, a row per entry)."""
+    own = [field.name for field in model._meta.concrete_fields]
+    return own + [f"created_by__{name}" for name in CreatedBySerializer().fields]
+
+
 class EntryListView(ListModelMixin, EntryView):
     """The profile's entries of this type, newest first (cursor pages). POST creates one; a
     client-chosen `id` makes the create safe to replay."""
@@ -206,7 +214,7 @@ class EntryListView(ListModelMixin, EntryView):
     def get(self, request: Request, profile_id: str) -> Response:
         profile = self.profile(obj=self.model)
         entries = self.model._default_manager.filter(profile=profile).select_related("created_by")
-        page = self.paginate_queryset(entries)
+        page = self.paginate_queryset(entries.only(*listed_columns(self.model)))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def post(self, request: Request, profile_id: str) -> Response:

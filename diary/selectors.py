@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 import statistics
+from collections import Counter
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from itertools import pairwise
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Q, Subquery
 from django.utils import timezone
 
 from . import clinical, guidance
@@ -27,11 +28,13 @@ from .models import (
     Treatment,
     Vaccination,
 )
+from .read_together import Part, read_together
 
 SUMMARY_ANALYTES = ("IgM", "IgG", "IgA")
 TREND_ANALYTES = ("IgM", "IgG", "IgA", "IgG1", "IgG2", "IgG3", "IgG4")
 # How far back other entries matter to one entry's guidance (a fever's run, a recent vaccination).
 GUIDANCE_LOOKBACK_DAYS = 31
+IMMUNOGLOBULIN = "immunoglobulin"  # the treatment kind that counts as immunoglobulin therapy
 
 
 def covered_days(spans: Iterable[tuple[date, date | None]], *, start: date, end: date) -> set[date]:
@@ -60,49 +63,93 @@ def covered_day_count(spans: Iterable[tuple[date, date | None]], *, start: date,
     return total
 
 
-def profile_summary(profile: Profile, *, today: date, days: int = 365) -> dict[str, Any]:
-    """Counts over the last `days` days (ending today): a fixed number of queries."""
-    since = today - timedelta(days=days - 1)
-    episodes = InfectionEpisode.objects.filter(profile=profile, onset__gte=since, onset__lte=today)
-    by_kind = dict(episodes.values_list("kind").annotate(n=Count("id")).order_by("kind"))
-    totals = episodes.aggregate(
-        total=Count("id"),
-        serious=Count(
-            "id",
-            filter=Q(kind__in=clinical.SERIOUS_INFECTION_KINDS) | Q(severity__in=clinical.SEVERE_SEVERITIES),
+def summary_parts(profile: Profile, *, since: date, today: date) -> dict[str, Part]:
+    """What the summary of the period `since`..`today` reads, as parts of one query
+    (read_together): whoever adds parts of their own (the rules' facts) pays no query more."""
+    # The two latest measurements: one with a weight, one with a height (often the same row).
+    newest = Measurement.objects.filter(profile=profile).order_by("-measured_on", "-created_at").values("pk")
+    return {
+        "episodes": Part(
+            InfectionEpisode.objects.filter(profile=profile, onset__gte=since, onset__lte=today),
+            ("id", "kind", "onset", "severity", "hospitalized", "iv_antibiotics"),
         ),
-        hospitalizations=Count("id", filter=Q(hospitalized=True)),
-        iv_antibiotic_courses=Count("id", filter=Q(iv_antibiotics=True)),
+        "courses": Part(
+            Treatment.objects.filter(
+                profile=profile, kind__in=(clinical.ANTIBIOTIC, IMMUNOGLOBULIN), started_on__lte=today
+            ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=since)),
+            ("id", "kind", "started_on", "ended_on", "prophylactic"),
+        ),
+        # All time, not only the period: a trend is what shows a falling IgG.
+        "labs": Part(
+            LabResult.objects.filter(profile=profile).filter(
+                Q(analyte__in=TREND_ANALYTES) | (Q(analyte=Analyte.PNEUMOCOCCAL_TITER) & ~Q(timing=""))
+            ),
+            (
+                *("id", "analyte", "value", "unit", "reference_low", "reference_high", "collected_on"),
+                *("created_at", "serotype", "timing", "vaccination_id"),
+                *("vaccination__vaccine", "vaccination__given_on"),
+            ),
+        ),
+        "vaccinations": Part(
+            Vaccination.objects.filter(profile=profile, given_on__gte=since, given_on__lte=today),
+            ("id", "vaccine", "given_on", "created_at"),
+        ),
+        "infusions": Part(
+            Infusion.objects.filter(
+                profile=profile, given_on__gte=since - timedelta(days=ON_THERAPY_DAYS), given_on__lte=today
+            ),
+            ("id", "given_on", "product", "route", "dose_g", "lot_number", "reactions", "created_at"),
+        ),
+        "measurements": Part(
+            Measurement.objects.filter(
+                Q(pk=Subquery(newest.filter(weight_kg__isnull=False)[:1]))
+                | Q(pk=Subquery(newest.filter(height_cm__isnull=False)[:1]))
+            ),
+            ("id", "measured_on", "weight_kg", "height_cm", "created_at"),
+        ),
+    }
+
+
+def profile_summary(profile: Profile, *, today: date, days: int = 365) -> dict[str, Any]:
+    """Counts over the last `days` days (ending today): one query, however long the diary."""
+    since = today - timedelta(days=days - 1)
+    return summary_of(
+        profile, read_together(summary_parts(profile, since=since, today=today)), since=since, today=today
     )
-    courses = list(
-        Treatment.objects.filter(profile=profile, kind=clinical.ANTIBIOTIC, started_on__lte=today)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=since))
-        .only("started_on", "ended_on", "prophylactic")
-    )
+
+
+def summary_of(profile: Profile, rows: dict[str, list[Any]], *, since: date, today: date) -> dict[str, Any]:
+    """The summary from the rows of summary_parts (read, perhaps with others, by read_together)."""
+    episodes: list[InfectionEpisode] = rows["episodes"]
+    labs = sorted(rows["labs"], key=lambda lab: (lab.collected_on, lab.created_at))
+    courses: list[Treatment] = rows["courses"]
+    antibiotics = [c for c in courses if c.kind == clinical.ANTIBIOTIC]
     antibiotic_days = {
         label: len(
             covered_days(
-                [(c.started_on, c.ended_on) for c in courses if c.prophylactic == prophylactic],
+                [(c.started_on, c.ended_on) for c in antibiotics if c.prophylactic == prophylactic],
                 start=since,
                 end=today,
             )
         )
         for label, prophylactic in (("treatment", False), ("prophylaxis", True))
     }
-    latest_labs: dict[str, LabResult] = {}
-    # One query: newest first, keep the first seen of each analyte.
-    for lab in LabResult.objects.filter(profile=profile, analyte__in=SUMMARY_ANALYTES).order_by(
-        "-collected_on", "-created_at"
-    ):
-        latest_labs.setdefault(lab.analyte, lab)
-    vaccinations = Vaccination.objects.filter(profile=profile, given_on__gte=since, given_on__lte=today)
-    onsets = list(episodes.values_list("onset", flat=True))
+    # Oldest first: the last one seen of each analyte is its latest.
+    latest_labs = {lab.analyte: lab for lab in labs if lab.analyte in SUMMARY_ANALYTES}
+    vaccinations = sorted(rows["vaccinations"], key=lambda v: (v.given_on, v.created_at))
     return {
         "period": {"from": since, "to": today},
-        "infections": {"total": totals["total"], "by_kind": by_kind},
-        "serious_infections": totals["serious"],
-        "hospitalizations": totals["hospitalizations"],
-        "iv_antibiotic_courses": totals["iv_antibiotic_courses"],
+        "infections": {
+            "total": len(episodes),
+            "by_kind": dict(sorted(Counter(e.kind for e in episodes).items())),
+        },
+        "serious_infections": sum(
+            1
+            for e in episodes
+            if e.kind in clinical.SERIOUS_INFECTION_KINDS or e.severity in clinical.SEVERE_SEVERITIES
+        ),
+        "hospitalizations": sum(1 for e in episodes if e.hospitalized),
+        "iv_antibiotic_courses": sum(1 for e in episodes if e.iv_antibiotics),
         "antibiotic_days": antibiotic_days,
         "latest_labs": {
             analyte: {
@@ -113,14 +160,22 @@ def profile_summary(profile: Profile, *, today: date, days: int = 365) -> dict[s
                 "collected_on": lab.collected_on,
                 "below_range": lab.below_range,
             }
-            for analyte, lab in latest_labs.items()
+            for analyte, lab in sorted(
+                latest_labs.items(), key=lambda item: (item[1].collected_on, item[1].created_at), reverse=True
+            )
         },
-        # values(): the summary needs no titres, so none are prefetched.
-        "vaccinations": list(vaccinations.order_by("given_on").values("vaccine", "given_on")),
-        "infusions": infusion_summary(profile, onsets=onsets, since=since, today=today),
-        "titre_responses": titre_responses(profile),
-        "trends": immunoglobulin_trends(profile),
-        "growth": growth_latest(profile),
+        "vaccinations": [{"vaccine": v.vaccine, "given_on": v.given_on} for v in vaccinations],
+        "infusions": infusion_summary(
+            rows["infusions"],
+            [c for c in courses if c.kind == IMMUNOGLOBULIN],
+            date_of_birth=profile.date_of_birth,
+            onsets=[e.onset for e in episodes],
+            since=since,
+            today=today,
+        ),
+        "titre_responses": titre_responses(labs),
+        "trends": immunoglobulin_trends(labs),
+        "growth": growth_latest(profile, rows["measurements"]),
     }
 
 
@@ -131,25 +186,27 @@ def per_month(count: int, days: int) -> float | None:
     return round(count / (days / DAYS_PER_MONTH), 2) if days else None
 
 
-def infusion_summary(profile: Profile, *, onsets: list[date], since: date, today: date) -> dict[str, Any]:
+def infusion_summary(
+    infusions: Iterable[Infusion],
+    immunoglobulin_courses: Iterable[Treatment],
+    *,
+    date_of_birth: date,
+    onsets: list[date],
+    since: date,
+    today: date,
+) -> dict[str, Any]:
     """Infusions in the period, the usual interval between them (median days), and infections
     per month on and off immunoglobulin therapy. A day is on therapy when an infusion was given
     on it or in the ON_THERAPY_DAYS - 1 days before it, or an immunoglobulin course logged as a treatment
-    covers it; days before birth count as neither. Two queries."""
-    start = max(since, profile.date_of_birth)
-    infusions = list(
-        Infusion.objects.filter(
-            profile=profile, given_on__gte=since - timedelta(days=ON_THERAPY_DAYS), given_on__lte=today
-        ).order_by("given_on", "created_at")
-    )
-    courses = Treatment.objects.filter(profile=profile, kind="immunoglobulin", started_on__lte=today).filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gte=since)
-    )
+    covers it; days before birth count as neither. `infusions` from ON_THERAPY_DAYS before the
+    period to its end."""
+    start = max(since, date_of_birth)
+    infusions = sorted(infusions, key=lambda i: (i.given_on, i.created_at))
     in_period = [i for i in infusions if i.given_on >= since]
     intervals = [(b.given_on - a.given_on).days for a, b in pairwise(in_period) if b.given_on > a.given_on]
     on_days = covered_days(
         [(i.given_on, i.given_on + timedelta(days=ON_THERAPY_DAYS - 1)) for i in infusions]
-        + [(c.started_on, c.ended_on) for c in courses.only("started_on", "ended_on")],
+        + [(c.started_on, c.ended_on) for c in immunoglobulin_courses],
         start=start,
         end=today,
     )
@@ -204,17 +261,15 @@ def fold_rise(pre: LabResult | None, post: LabResult | None) -> float | None:
     return round(float(post.value / pre.value), 1)
 
 
-def titre_responses(profile: Profile) -> list[dict[str, Any]]:
+def titre_responses(labs: Iterable[LabResult]) -> list[dict[str, Any]]:
     """Pneumococcal titres paired per vaccination and serotype: the last one before and the
     first one after, with the fold rise (post / pre, same unit). Not judged: the clinician reads
-    it against the lab's and the guideline's criteria. One query."""
+    it against the lab's and the guideline's criteria. `labs` oldest first, their vaccination
+    loaded."""
     pairs: dict[tuple[Any, str], dict[str, Any]] = {}
-    for lab in (
-        LabResult.objects.filter(profile=profile, analyte=Analyte.PNEUMOCOCCAL_TITER)
-        .exclude(timing="")
-        .select_related("vaccination")
-        .order_by("collected_on", "created_at")
-    ):
+    for lab in labs:
+        if lab.analyte != Analyte.PNEUMOCOCCAL_TITER or not lab.timing:
+            continue
         pair = pairs.setdefault(
             (lab.vaccination_id, lab.serotype), {"vaccination": lab.vaccination, "pre": None, "post": None}
         )
@@ -247,14 +302,13 @@ def titre_responses(profile: Profile) -> list[dict[str, Any]]:
     ]
 
 
-def immunoglobulin_trends(profile: Profile) -> dict[str, list[dict[str, Any]]]:
+def immunoglobulin_trends(labs: Iterable[LabResult]) -> dict[str, list[dict[str, Any]]]:
     """Every IgM, IgG, IgA and IgG-subclass result, oldest first, each with the reference range
-    printed on its own lab report and whether it is below it. All time, not only the period: a
-    trend is what shows a falling IgG. One query."""
+    printed on its own lab report and whether it is below it. `labs` oldest first."""
     trends: dict[str, list[dict[str, Any]]] = {analyte: [] for analyte in TREND_ANALYTES}
-    for lab in LabResult.objects.filter(profile=profile, analyte__in=TREND_ANALYTES).order_by(
-        "collected_on", "created_at"
-    ):
+    for lab in labs:
+        if lab.analyte not in trends:
+            continue
         trends[lab.analyte].append(
             {
                 "id": lab.pk,
@@ -269,11 +323,12 @@ def immunoglobulin_trends(profile: Profile) -> dict[str, list[dict[str, Any]]]:
     return trends
 
 
-def growth_latest(profile: Profile) -> dict[str, Any]:
+def growth_latest(profile: Profile, measurements: Iterable[Measurement]) -> dict[str, Any]:
     """The latest weight and the latest height, each with its centile and SDS for a child
-    (see diary.growth for the reference and the ages it covers). One query."""
+    (see diary.growth for the reference and the ages it covers). `measurements`: at least the
+    latest with a weight and the latest with a height."""
     latest: dict[str, Measurement] = {}
-    for m in Measurement.objects.filter(profile=profile).order_by("-measured_on", "-created_at"):
+    for m in sorted(measurements, key=lambda m: (m.measured_on, m.created_at), reverse=True):
         if m.weight_kg is not None:
             latest.setdefault("weight", m)
         if m.height_cm is not None:

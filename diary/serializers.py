@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from sigmd_portal.api import StrictModelSerializer, StrictSerializer
+from sigmd_portal.output import PlannedOutputMixin
 
 from . import clinical
 from .clinical import DATE_TOLERANCE, GUIDANCE_LEVELS, choices
@@ -76,7 +77,7 @@ def require_order(serializer, attrs, earlier: str, later: str) -> None:
         raise serializers.ValidationError({later: [f"Must not be before {earlier}."]})
 
 
-class VersionedSerializer(StrictModelSerializer):
+class VersionedSerializer(PlannedOutputMixin, StrictModelSerializer):
     """Ids may be chosen by the client on create (offline devices); never changed after."""
 
     id = serializers.UUIDField(required=False)
@@ -114,7 +115,7 @@ class ProfileSerializer(VersionedSerializer):
         read_only_fields = ["created_at"]
 
 
-class CreatedBySerializer(serializers.Serializer):
+class CreatedBySerializer(PlannedOutputMixin, serializers.Serializer):
     id = serializers.UUIDField(read_only=True)
     display_name = serializers.CharField(read_only=True)
 
@@ -222,7 +223,7 @@ def url_profile_id(serializer: serializers.Serializer) -> Any:
     return getattr(serializer.instance, "profile_id", None)
 
 
-class TitreSerializer(serializers.ModelSerializer):
+class TitreSerializer(PlannedOutputMixin, serializers.ModelSerializer):
     """A titre as a vaccination shows it."""
 
     value = measurement_field(read_only=True)
