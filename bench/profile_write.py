@@ -131,7 +131,7 @@ def world(profiles: int) -> tuple[list[str], str]:
     from tests.factories import ProfileFactory, UserFactory
 
     email = f"profile-{uuid.uuid4().hex[:8]}@example.org"
-    user = UserFactory(email=email, role="caregiver")
+    user: Any = UserFactory(email=email, role="caregiver")
     ids = []
     now = timezone.now()
     for _ in range(profiles):
@@ -186,12 +186,16 @@ def call(method: str, path: str, data: dict | None = None, token: str | None = N
     """One request through the WSGI handler, closed as a server closes it (request_finished)."""
     import json
 
-    headers = {"HTTP_X_SESSION_TOKEN": token} if token else {}
+    headers = {"X-Session-Token": token} if token else {}
     request = FACTORY.generic(
-        method, path, json.dumps(data or {}), content_type="application/json", **headers
+        method, path, json.dumps(data or {}), content_type="application/json", headers=headers
     )
     statuses: list[str] = []
-    response = HANDLER(request.environ, lambda status, _headers: statuses.append(status))
+
+    def start_response(status: str, _headers: Any, _exc_info: Any = None) -> Any:
+        statuses.append(status)
+
+    response = HANDLER(request.environ, start_response)
     body = b"".join(response)
     response.close()
     return int(statuses[0].split()[0]), body
@@ -229,7 +233,12 @@ part(REST, function="__call__", path="django/core/handlers/wsgi.py")
 part(EXCLUDED, function="worker_done", path="bench/profile_write.py")
 part("session: token lookup (DRF authentication)", function="_authenticate", path="rest_framework/request.py")
 part("session: lifetime middleware", function="session_expired", path="accounts/sessions.py")
-part("session: lifetime middleware", function="__call__", path="accounts/middleware.py", cls="SessionLifetimeMiddleware")
+part(
+    "session: lifetime middleware",
+    function="__call__",
+    path="accounts/middleware.py",
+    cls="SessionLifetimeMiddleware",
+)
 part("session: save", function="save", path="django/contrib/sessions/backends")
 part("permission", function="check_permissions", path="rest_framework/views.py")
 part("throttle", function="check_throttles", path="rest_framework/views.py")
@@ -311,7 +320,9 @@ def run(requests: int, kind: str, *, profiles: int, show_sql: bool, show_tree: b
     for n in range(requests):
         create(20_000 + n)
     profiler.stop()
-    times = split(profiler.last_session.root_frame())
+    session = profiler.last_session
+    assert session is not None
+    times = split(session.root_frame())
     total = sum(times.values())
 
     def per(value: float) -> str:
@@ -345,11 +356,13 @@ def run(requests: int, kind: str, *, profiles: int, show_sql: bool, show_tree: b
 
 
 def cache_backend() -> str:
-    return settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+    return str(settings.CACHES["default"]["BACKEND"]).rsplit(".", 1)[-1]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--kind", choices=["symptoms", "infections"], default="symptoms")
     parser.add_argument("--profiles", type=int, default=50, help="children written to in turn")

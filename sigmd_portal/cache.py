@@ -44,17 +44,24 @@ class FailOpenRedisCache(RedisCache):
         except UNREACHABLE:
             return False
 
+    def redis_only(self, name: str, *args: Any, **kwargs: Any) -> tuple[bool, Any]:
+        """Call Redis itself, never the per-process fallback: (True, its answer), or (False, None)
+        while Redis is away. For what every process must agree on (a session's copy: one kept in
+        a single process's memory could outlive the session's end in the others)."""
+        if not self.redis_reachable:
+            return False, None
+        try:
+            result = getattr(RedisCache, name)(self, *args, **kwargs)
+        except UNREACHABLE:
+            self._mark_down()
+            return False, None
+        if self._down_until:
+            self._mark_up()
+        return True, result
+
     def _either(self, name: str, *args: Any, **kwargs: Any) -> Any:
-        if self.redis_reachable:
-            try:
-                result = getattr(super(), name)(*args, **kwargs)
-            except UNREACHABLE:
-                self._mark_down()
-            else:
-                if self._down_until:
-                    self._mark_up()
-                return result
-        return getattr(self._local, name)(*args, **kwargs)
+        reached, result = self.redis_only(name, *args, **kwargs)
+        return result if reached else getattr(self._local, name)(*args, **kwargs)
 
     def _mark_down(self) -> None:
         with self._lock:
