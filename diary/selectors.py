@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import statistics
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from itertools import pairwise
 from typing import Any
 
@@ -291,22 +291,34 @@ def guidance_history(profile: Profile, *, day: date, exclude: Any = None) -> gui
     """The fever days and vaccinations around `day` that one entry's guidance takes into account:
     three small queries over a month of the diary."""
     since, until = day - timedelta(days=GUIDANCE_LOOKBACK_DAYS), day + clinical.DATE_TOLERANCE
-    readings = SymptomEntry.objects.filter(
-        profile=profile, recorded_at__date__gte=since, recorded_at__date__lte=until
-    ).exclude(pk=exclude)
+    # Local days from `since` to `until` as a range of instants, so the (profile, recorded_at)
+    # index finds them; rows as tuples, unordered: only the fever days are kept.
+    readings = (
+        SymptomEntry.objects.filter(
+            profile=profile,
+            recorded_at__gte=timezone.make_aware(datetime.combine(since, time.min)),
+            recorded_at__lt=timezone.make_aware(datetime.combine(until + timedelta(days=1), time.min)),
+        )
+        .exclude(pk=exclude)
+        .order_by()
+        .values_list("recorded_at", "symptoms", "temperature_c")
+    )
     fever_days = [
-        timezone.localdate(s.recorded_at)
-        for s in readings.only("recorded_at", "symptoms", "temperature_c")
-        if clinical.is_fever(symptoms=s.symptoms, temperature=s.temperature_c)
+        timezone.localdate(recorded_at)
+        for recorded_at, symptoms, temperature in readings
+        if clinical.is_fever(symptoms=symptoms, temperature=temperature)
     ]
     fever_days += (
         InfectionEpisode.objects.filter(
             profile=profile, onset__gte=since, onset__lte=until, max_temperature_c__gte=clinical.FEVER_C
         )
         .exclude(pk=exclude)
+        .order_by()
         .values_list("onset", flat=True)
     )
-    vaccinations = Vaccination.objects.filter(profile=profile, given_on__gte=since, given_on__lte=until)
+    vaccinations = Vaccination.objects.filter(
+        profile=profile, given_on__gte=since, given_on__lte=until
+    ).order_by()
     return guidance.History(
         fever_days=tuple(fever_days), vaccinations=tuple(vaccinations.values_list("vaccine", "given_on"))
     )
