@@ -315,7 +315,7 @@ def run(requests: int, kind: str, *, profiles: int, show_sql: bool, show_tree: b
         wall.append((time.perf_counter() - started) * 1000 / done)
         cpu.append((time.process_time() - cpu_started) * 1000 / done)
 
-    profiler = Profiler(interval=0.0005)
+    profiler = Profiler(interval=0.001)
     profiler.start()
     for n in range(requests):
         create(20_000 + n)
