@@ -274,6 +274,57 @@ def split(root: Any) -> Counter[str]:
     return times
 
 
+# --- stopwatches: the same parts timed without a profiler (nested ones indented) ---------------
+
+STOPWATCH: dict[str, float] = {}
+
+
+def stopwatch(label: str, owner: Any, name: str) -> None:
+    original = getattr(owner, name)
+
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            STOPWATCH[label] = STOPWATCH.get(label, 0.0) + time.perf_counter() - started
+
+    setattr(owner, name, timed)
+
+
+def stopwatches_install() -> list[str]:
+    import rest_framework.request
+    import rest_framework.serializers
+    import rest_framework.views
+    import simple_history.models
+
+    import accounts.middleware
+    import diary.api
+    import diary.services
+
+    watches = [
+        ("the whole request (WSGI handler)", WSGIHandler, "__call__"),
+        ("  session: the token's session (lifetime middleware)", accounts.middleware, "session_expired"),
+        ("  session: the user (DRF authentication)", rest_framework.request.Request, "_authenticate"),
+        ("  throttle", rest_framework.views.APIView, "check_throttles"),
+        ("  access: the profile", diary.api, "access_profile"),
+        ("  validation", rest_framework.serializers.BaseSerializer, "is_valid"),
+        ("  insert + history + outbox, commit, publish", diary.services, "entry_create"),
+        ("    history row", simple_history.models.HistoricalRecords, "create_historical_record"),
+        ("    outbox row (evaluation_request)", diary.services, "evaluation_request"),
+        (
+            "    after commit: publish + dispatched_at (evaluation_dispatch)",
+            diary.services,
+            "evaluation_dispatch",
+        ),
+        ("  response (EntryView.render)", diary.api.EntryView, "render"),
+        ("    guidance", diary.api, "guidance_for"),
+    ]
+    for label, owner, name in watches:
+        stopwatch(label, owner, name)
+    return [label for label, _, _ in watches]
+
+
 # --- the run -------------------------------------------------------------------------------------
 
 
@@ -299,13 +350,15 @@ def run(requests: int, kind: str, *, profiles: int, show_sql: bool, show_tree: b
         for n in range(requests):
             create(100 + n)
     trips = Counter({k: COUNTS[k] - before[k] for k in COUNTS})
-    statements = Counter(q.split()[0].upper() for q in SQL)
+    statements = Counter(q.split()[0].strip("(").upper() for q in SQL)
     redis_commands = REDIS_COMMANDS.copy()
     transactions = trips["commits"] + trips["rollbacks"]
     round_trips = len(SQL) + trips["health_checks"] + 2 * transactions
 
     # Time without the profiler, in chunks of 10 requests: on a shared machine the quietest
     # chunk (the minimum) is the steadiest figure, the median the typical one.
+    labels = stopwatches_install()
+    STOPWATCH.clear()
     wall, cpu = [], []
     for chunk in range(0, requests, 10):
         started, cpu_started = time.perf_counter(), time.process_time()
@@ -315,6 +368,7 @@ def run(requests: int, kind: str, *, profiles: int, show_sql: bool, show_tree: b
         wall.append((time.perf_counter() - started) * 1000 / done)
         cpu.append((time.process_time() - cpu_started) * 1000 / done)
 
+    stopwatches = STOPWATCH.copy()
     profiler = Profiler(interval=0.001)
     profiler.start()
     for n in range(requests):
@@ -344,6 +398,9 @@ def run(requests: int, kind: str, *, profiles: int, show_sql: bool, show_tree: b
         f"CPU of this process {statistics.median(cpu):.2f} ms median, {min(cpu):.2f} ms quietest "
         "(chunks of 10 requests)"
     )
+    print("stopwatches (the same pass, no profiler), ms per request:")
+    for label in labels:
+        print(f"  {stopwatches.get(label, 0.0) / requests * 1000:6.2f}  {label}")
     print(f"time split (pyinstrument, {total / requests * 1000:.2f} ms per request under the profiler):")
     for name, seconds in times.most_common():
         print(f"  {seconds / total * 100:5.1f} %  {seconds / requests * 1000:6.2f} ms  {name}")

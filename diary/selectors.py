@@ -348,7 +348,7 @@ def entry_guidance(entry: Entry, profile: Profile, *, now: datetime) -> guidance
             recorded_at=recorded_at,
             date_of_birth=profile.date_of_birth,
             now=now,
-            history=guidance_history(profile, day=recorded_at.date(), exclude=entry.pk),
+            history=lambda: guidance_history(profile, day=recorded_at.date(), exclude=entry.pk),
         )
     if isinstance(entry, InfectionEpisode):
         return guidance.guidance_for_infection(
@@ -362,7 +362,7 @@ def entry_guidance(entry: Entry, profile: Profile, *, now: datetime) -> guidance
             max_temperature_c=entry.max_temperature_c,
             date_of_birth=profile.date_of_birth,
             now=now,
-            history=guidance_history(profile, day=entry.onset, exclude=entry.pk),
+            history=lambda: guidance_history(profile, day=entry.onset, exclude=entry.pk),
         )
     if isinstance(entry, Infusion):
         return guidance.guidance_for_infusion(

@@ -71,6 +71,15 @@ def test_a_fever_two_days_after_a_babys_vaccination_carries_the_note(owner):
     assert POST_VACCINATION_NOTE in log_fever(client, baby, 0, temperature=38.4)["message"]
 
 
+def test_an_entry_without_a_fever_reads_nothing_of_the_month_around_it(owner, child):
+    client = client_for(owner)
+    body = {"recorded_at": NOW.isoformat(), "symptoms": ["cough"], "temperature_c": 37.1}
+    with CaptureQueriesContext(connection) as queries:
+        answer = client.post(f"/api/v1/profiles/{child.id}/symptoms/", body, format="json")
+    assert answer.status_code == 201 and answer.json()["guidance"]["level"] == "routine"
+    assert not [q for q in queries if "diary_vaccination" in q["sql"]]  # the history's query
+
+
 def test_the_entry_itself_is_not_its_own_history_and_the_month_is_one_query(owner, child):
     client = client_for(owner)
     for days_ago in (4, 2):
