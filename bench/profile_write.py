@@ -1,19 +1,23 @@
 """Where one diary write spends its time, in-process: round trips and a time split per request.
 
-Creates a user, a profile and a real `X-Session-Token` (signed in through allauth headless's app
-client) on a PostgreSQL database of its own, then sends N creates through Django's WSGI handler,
-the entry point gunicorn calls (so the per-request connection handling runs as in production),
-with the production settings (DEBUG off, the fail-open Redis cache, Celery publishing to Redis).
-Prints, per request: PostgreSQL round trips (every statement, BEGIN, COMMIT and health check),
-the SQL statements themselves, Redis round trips and commands, wall-clock milliseconds without a
-profiler, and a pyinstrument split of the time into the request's parts.
+Creates a caregiver with children whose diaries hold a year of entries, signs in through allauth
+headless's app client (a real `X-Session-Token`) on a PostgreSQL database of its own, then sends
+N creates through Django's WSGI handler, the entry point gunicorn calls (so the per-request
+connection handling runs as in production), with the production settings (DEBUG off, the
+fail-open Redis cache, Celery publishing to Redis). After each write the script marks the
+evaluation done, as a live worker would (uncounted). Prints, per request: PostgreSQL round trips
+(every statement, BEGIN, COMMIT and health check), Redis round trips and commands, wall-clock
+and CPU milliseconds without a profiler, stopwatches on the write's parts, and a pyinstrument
+split (the profiler roughly triples the time, most in call-heavy Python: read it as shares).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/<db> REDIS_URL=redis://127.0.0.1:6379/<n> \\
-        .venv/bin/python bench/profile_write.py [--requests 300] [--kind symptoms|infections] [--sql] [--tree]
+        .venv/bin/python bench/profile_write.py [--requests 300] [--kind symptoms|infections]
+            [--baseline] [--sql] [--tree]
 
-The database `<db>_profile_write` is created and dropped; the Redis database `<n>` must be one of
-your own (no worker consumes it, and the script empties its Celery queue at the end).
-Never run in tests: it measures time.
+`--baseline --kind infections` measures bench/prod.py's same-run baseline instead (a bare DRF
+endpoint inserting the same row). The database `<db>_profile_write` is created and dropped; the
+Redis database `<n>` must be one of your own (no worker consumes it, and the script empties its
+Celery queue at the end). Never run in tests: it measures time.
 """
 
 from __future__ import annotations
@@ -33,8 +37,10 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# --baseline: the same-run baseline of bench/prod.py, a bare DRF endpoint inserting the same row.
+BASELINE = "--baseline" in sys.argv
 for _name, _value in {
-    "DJANGO_SETTINGS_MODULE": "sigmd_portal.settings",
+    "DJANGO_SETTINGS_MODULE": "bench.baseline_settings" if BASELINE else "sigmd_portal.settings",
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": "profile-only-" + "x" * 40,
     "SIGMD_MFA_KEYS": "14fBQxV9-YYPEVPektgV11T91nv7E6xihTCaitTOJiA=",  # a throwaway database's key
@@ -154,6 +160,8 @@ def world(profiles: int) -> tuple[list[str], str]:
             for month in range(12)
         )  # fmt: skip
         ids.append(str(profile.pk))
+    if BASELINE:
+        return ids, ""  # no sessions there
     status, body = call(
         "POST",
         "/_allauth/app/v1/auth/login",
@@ -333,8 +341,10 @@ def run(requests: int, kind: str, *, profiles: int, show_sql: bool, show_tree: b
 
     profile_ids, token = world(profiles)
 
+    prefix = "/bare" if BASELINE else "/api/v1/profiles"
+
     def create(n: int) -> None:
-        path = f"/api/v1/profiles/{profile_ids[n % profiles]}/{kind}/"
+        path = f"{prefix}/{profile_ids[n % profiles]}/{kind}/"
         status, body = call("POST", path, body_for(kind, n), token)
         assert status == 201, (status, body[:300])
         worker_done()
@@ -382,7 +392,7 @@ def run(requests: int, kind: str, *, profiles: int, show_sql: bool, show_tree: b
     def per(value: float) -> str:
         return f"{value / requests:.2f}"
 
-    print(f"POST /api/v1/profiles/{{id}}/{kind}/ × {requests}, {connection.vendor}, cache {cache_backend()}")
+    print(f"POST {prefix}/{{id}}/{kind}/ × {requests}, {connection.vendor}, cache {cache_backend()}")
     print(
         f"per request: PostgreSQL round trips {per(round_trips)} = SQL statements {per(len(SQL))} ("
         + ", ".join(f"{k} {per(v)}" for k, v in statements.most_common())
@@ -422,10 +432,15 @@ def main() -> None:
     )
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--kind", choices=["symptoms", "infections"], default="symptoms")
+    parser.add_argument(
+        "--baseline", action="store_true", help="bench/prod.py's bare DRF insert (infections)"
+    )
     parser.add_argument("--profiles", type=int, default=50, help="children written to in turn")
     parser.add_argument("--sql", action="store_true", help="print one request's SQL")
     parser.add_argument("--tree", action="store_true", help="print pyinstrument's call tree")
     args = parser.parse_args()
+    if args.baseline and args.kind != "infections":
+        sys.exit("the baseline inserts infections: add --kind infections")
     if connection.vendor != "postgresql" or not settings.REDIS_URL:
         sys.exit("set DATABASE_URL=postgres://… and REDIS_URL=redis://… (the production shape)")
     connection.settings_dict["TEST"]["NAME"] = f"{connection.settings_dict['NAME']}_profile_write"
