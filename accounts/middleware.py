@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from sigmd_portal.wrong_codes import slot_take
 
-from .sessions import session_expired, session_store
+from .sessions import session_expired, session_store, token_session_of_request
 
 # allauth's code endpoints: the e-mail verification code and the password-reset code.
 CODE_ENDPOINTS = re.compile(r"^/_allauth/(app|browser)/v1/auth/(email/verify|password/reset)$")
@@ -22,16 +22,19 @@ class SessionLifetimeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        token = request.headers.get("X-Session-Token")
-        if token:
-            token_session = session_store(token)
-            if not session_expired(token_session) and token_session.modified:
-                token_session.save()
         if settings.SESSION_COOKIE_NAME in request.COOKIES:
             # Only then: reading a session marks the response `Vary: Cookie`, and public pages
             # (education) must stay cacheable for visitors without one.
             session_expired(request.session)  # SessionMiddleware saves or deletes it afterwards
-        return self.get_response(request)
+        token = request.headers.get("X-Session-Token")
+        if not token:
+            return self.get_response(request)
+        token_session = session_store(token)
+        if not session_expired(token_session) and token_session.modified:
+            token_session.save()
+        # allauth and the API's authentication find the token's session here, not by loading it again.
+        with token_session_of_request(token, token_session):
+            return self.get_response(request)
 
 
 class CodeAttemptsMiddleware:

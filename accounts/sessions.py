@@ -7,8 +7,12 @@ Clinicians are signed out after `SIGMD_CLINICIAN_IDLE_SECONDS` without a request
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from importlib import import_module
 
+from allauth.headless.tokens.strategies.sessions import SessionTokenStrategy
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.base import SessionBase
@@ -25,6 +29,42 @@ TOUCH_EVERY_SECONDS = 60
 
 def session_store(session_key: str | None = None) -> SessionBase:
     return import_module(settings.SESSION_ENGINE).SessionStore(session_key=session_key)
+
+
+# The `X-Session-Token` session this request has already loaded (SessionLifetimeMiddleware).
+_REQUEST_TOKEN_SESSION: ContextVar[tuple[str, SessionBase] | None] = ContextVar(
+    "sigmd_request_token_session", default=None
+)
+
+
+@contextmanager
+def token_session_of_request(token: str, session: SessionBase) -> Iterator[None]:
+    """While the request runs, looking its token up again answers this loaded session."""
+    reset = _REQUEST_TOKEN_SESSION.set((token, session))
+    try:
+        yield
+    finally:
+        _REQUEST_TOKEN_SESSION.reset(reset)
+
+
+def token_session(token: str) -> SessionBase | None:
+    """The live session behind a session token, or None: loaded once per request however many
+    parts of it ask (the lifetime middleware, allauth, the API's authentication)."""
+    loaded = _REQUEST_TOKEN_SESSION.get()
+    if loaded is not None and loaded[0] == token:
+        session = loaded[1]
+    else:
+        session = session_store(token)
+        session.get(SESSION_KEY)  # loads it; a session not found (or ended) loses its key
+    return session if session.session_key else None
+
+
+class TokenStrategy(SessionTokenStrategy):
+    """allauth's session tokens (the session key), looked up with one load per request: allauth's
+    own strategy asks whether the session exists and then loads it, two reads."""
+
+    def lookup_session(self, session_token: str) -> SessionBase | None:
+        return token_session(session_token)
 
 
 def session_keys_of(user: User) -> list[str]:

@@ -8,7 +8,7 @@ offline check and this module give the same level for the same entry.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -102,6 +102,11 @@ class History:
     vaccinations: tuple[tuple[str, date], ...] = ()
 
 
+# The history, or how to read it: it is read only for an entry that shows a fever, the one case
+# where the rest of the diary can change the advice (a prolonged fever, a baby's vaccination).
+HistorySource = History | Callable[[], History]
+
+
 @dataclass(frozen=True)
 class Signals:
     """One entry, reduced to what decides its level."""
@@ -118,7 +123,12 @@ def _unique(slugs: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(slugs))
 
 
-def level_for(signals: Signals, *, date_of_birth: date, today: date, history: History) -> Guidance:
+def level_for(
+    signals: Signals, *, date_of_birth: date, today: date, history: HistorySource | None
+) -> Guidance:
+    past = History()
+    if signals.fever and history is not None:
+        past = history() if callable(history) else history
     number = clinical.EMERGENCY_NUMBERS_TEXT
     child = clinical.is_child(date_of_birth, signals.day)
     child_articles = [ARTICLES["child"]] if child and signals.fever else []
@@ -134,7 +144,7 @@ def level_for(signals: Signals, *, date_of_birth: date, today: date, history: Hi
         guidance = Guidance(CONTACT, message, _unique([ARTICLES["urgent_care"], *signals.articles]))
     else:
         reason = signals.contact_reason
-        if reason is None and signals.fever and prolonged_fever(signals.day, history.fever_days):
+        if reason is None and signals.fever and prolonged_fever(signals.day, past.fever_days):
             reason = PROLONGED_FEVER_REASON
         if reason:
             articles = [ARTICLES["urgent_care"], *child_articles, *signals.articles]
@@ -143,7 +153,7 @@ def level_for(signals: Signals, *, date_of_birth: date, today: date, history: Hi
         else:
             articles = [*child_articles, *(signals.articles or [ARTICLES["diary"]])]
             guidance = Guidance(ROUTINE, MESSAGES["routine"].format(number=number), _unique(articles))
-    if signals.fever and after_infant_vaccination(signals.day, date_of_birth, history.vaccinations):
+    if signals.fever and after_infant_vaccination(signals.day, date_of_birth, past.vaccinations):
         guidance = Guidance(
             guidance.level,
             f"{guidance.message} {POST_VACCINATION_NOTE}",
@@ -187,7 +197,7 @@ def guidance_for_symptoms(
     recorded_at: datetime,
     date_of_birth: date,
     now: datetime,
-    history: History | None = None,
+    history: HistorySource | None = None,
 ) -> Guidance:
     """`recorded_at` and `now` in the same (local) timezone: their dates are the diary's days."""
     day = recorded_at.date()
@@ -202,7 +212,7 @@ def guidance_for_symptoms(
         contact_reason=amber,
         fever=clinical.is_fever(symptoms=symptoms, temperature=temperature_c),
     )
-    return level_for(signals, date_of_birth=date_of_birth, today=now.date(), history=history or History())
+    return level_for(signals, date_of_birth=date_of_birth, today=now.date(), history=history)
 
 
 def guidance_for_infection(
@@ -217,7 +227,7 @@ def guidance_for_infection(
     max_temperature_c: Decimal | None,
     date_of_birth: date,
     now: datetime,
-    history: History | None = None,
+    history: HistorySource | None = None,
 ) -> Guidance:
     today = now.date()
     ongoing = resolved_on is None or resolved_on >= today
@@ -240,7 +250,7 @@ def guidance_for_infection(
         fever=clinical.is_fever(temperature=max_temperature_c),
         articles=tuple(KIND_ARTICLES.get(kind, [ARTICLES["diary"]])),
     )
-    return level_for(signals, date_of_birth=date_of_birth, today=today, history=history or History())
+    return level_for(signals, date_of_birth=date_of_birth, today=today, history=history)
 
 
 # `{reactions}`: the red-flag reactions' labels, joined by "; " (the PWA's offline check says the same).
@@ -261,7 +271,7 @@ def guidance_for_infusion(
     given_on: date,
     date_of_birth: date,
     now: datetime,
-    history: History | None = None,
+    history: HistorySource | None = None,
 ) -> Guidance:
     """A red-flag reaction (breathing difficulty, swelling of the face or throat, a severe headache
     with a stiff neck) is urgent; a headache within days of an IV infusion needs an assessment
@@ -284,4 +294,4 @@ def guidance_for_infusion(
         contact_reason=contact,
         articles=(ARTICLES["infusions_at_home"],),
     )
-    return level_for(signals, date_of_birth=date_of_birth, today=today, history=history or History())
+    return level_for(signals, date_of_birth=date_of_birth, today=today, history=history)

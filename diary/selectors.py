@@ -6,11 +6,12 @@ import re
 import statistics
 from collections import Counter
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from itertools import pairwise
 from typing import Any
 
-from django.db.models import Q, Subquery
+from django.db.models import DecimalField, F, JSONField, Q, Subquery, Value
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from . import clinical, guidance
@@ -359,28 +360,53 @@ def growth_latest(profile: Profile, measurements: Iterable[Measurement]) -> dict
 
 
 def guidance_history(profile: Profile, *, day: date, exclude: Any = None) -> guidance.History:
-    """The fever days and vaccinations around `day` that one entry's guidance takes into account:
-    three small queries over a month of the diary."""
+    """The fever days and vaccinations around `day` that one entry's guidance takes into account,
+    read in one query over a month of the diary: the symptom entries and the infections with a
+    fever temperature (both but the entry itself), and the vaccinations, each row as (day,
+    symptoms, temperature, vaccine) — a vaccine names a vaccination, otherwise it is a reading."""
     since, until = day - timedelta(days=GUIDANCE_LOOKBACK_DAYS), day + clinical.DATE_TOLERANCE
+    no_symptoms = Value([], output_field=JSONField())
     readings = SymptomEntry.objects.filter(
-        profile=profile, recorded_at__date__gte=since, recorded_at__date__lte=until
-    ).exclude(pk=exclude)
-    fever_days = [
-        timezone.localdate(s.recorded_at)
-        for s in readings.only("recorded_at", "symptoms", "temperature_c")
-        if clinical.is_fever(symptoms=s.symptoms, temperature=s.temperature_c)
-    ]
-    fever_days += (
-        InfectionEpisode.objects.filter(
-            profile=profile, onset__gte=since, onset__lte=until, max_temperature_c__gte=clinical.FEVER_C
+        # the local days from `since` to `until` as a range of instants: the index finds them
+        recorded_at__gte=timezone.make_aware(datetime.combine(since, time.min)),
+        recorded_at__lt=timezone.make_aware(datetime.combine(until + timedelta(days=1), time.min)),
+    ).annotate(
+        g_day=TruncDate("recorded_at"),
+        g_symptoms=F("symptoms"),
+        g_temperature=F("temperature_c"),
+        g_vaccine=Value(""),
+    )
+    infections = InfectionEpisode.objects.filter(
+        onset__gte=since, onset__lte=until, max_temperature_c__gte=clinical.FEVER_C
+    ).annotate(
+        g_day=F("onset"), g_symptoms=no_symptoms, g_temperature=F("max_temperature_c"), g_vaccine=Value("")
+    )
+    vaccinations = Vaccination.objects.filter(given_on__gte=since, given_on__lte=until).annotate(
+        g_day=F("given_on"),
+        g_symptoms=no_symptoms,
+        g_temperature=Value(None, output_field=DecimalField(max_digits=3, decimal_places=1)),
+        g_vaccine=F("vaccine"),
+    )
+    columns = ("g_day", "g_symptoms", "g_temperature", "g_vaccine")
+    rows = (
+        readings.exclude(pk=exclude)
+        .filter(profile=profile)
+        .order_by()
+        .values_list(*columns)
+        .union(
+            infections.exclude(pk=exclude).filter(profile=profile).order_by().values_list(*columns),
+            vaccinations.filter(profile=profile).order_by().values_list(*columns),
+            all=True,
         )
-        .exclude(pk=exclude)
-        .values_list("onset", flat=True)
     )
-    vaccinations = Vaccination.objects.filter(profile=profile, given_on__gte=since, given_on__lte=until)
-    return guidance.History(
-        fever_days=tuple(fever_days), vaccinations=tuple(vaccinations.values_list("vaccine", "given_on"))
-    )
+    fever_days: list[date] = []
+    vaccinated: list[tuple[str, date]] = []
+    for on, symptoms, temperature, vaccine in rows:
+        if vaccine:
+            vaccinated.append((vaccine, on))
+        elif clinical.is_fever(symptoms=symptoms, temperature=temperature):
+            fever_days.append(on)
+    return guidance.History(fever_days=tuple(fever_days), vaccinations=tuple(vaccinated))
 
 
 def entry_guidance(entry: Entry, profile: Profile, *, now: datetime) -> guidance.Guidance | None:
@@ -393,7 +419,7 @@ def entry_guidance(entry: Entry, profile: Profile, *, now: datetime) -> guidance
             recorded_at=recorded_at,
             date_of_birth=profile.date_of_birth,
             now=now,
-            history=guidance_history(profile, day=recorded_at.date(), exclude=entry.pk),
+            history=lambda: guidance_history(profile, day=recorded_at.date(), exclude=entry.pk),
         )
     if isinstance(entry, InfectionEpisode):
         return guidance.guidance_for_infection(
@@ -407,7 +433,7 @@ def entry_guidance(entry: Entry, profile: Profile, *, now: datetime) -> guidance
             max_temperature_c=entry.max_temperature_c,
             date_of_birth=profile.date_of_birth,
             now=now,
-            history=guidance_history(profile, day=entry.onset, exclude=entry.pk),
+            history=lambda: guidance_history(profile, day=entry.onset, exclude=entry.pk),
         )
     if isinstance(entry, Infusion):
         return guidance.guidance_for_infusion(

@@ -3,11 +3,12 @@ responses, the auth scheme. (Errors themselves are turned into JSON in `exceptio
 
 from __future__ import annotations
 
-from typing import Any
+import copy
+from typing import Any, ClassVar
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
-from rest_framework import permissions, serializers
+from rest_framework import permissions, relations, serializers
 
 
 def json_type_error(field: serializers.Field, value: Any) -> str | None:
@@ -70,7 +71,36 @@ class StrictSerializer(StrictSerializerMixin, serializers.Serializer):
     pass
 
 
-class StrictModelSerializer(StrictSerializerMixin, serializers.ModelSerializer):
+def field_copy(field: serializers.Field) -> serializers.Field:
+    """A fresh, unbound copy of a field built earlier. A plain field holds nothing per request but
+    what `bind` sets on it, so a shallow copy serves (DRF's deepcopy runs its constructor again);
+    nested serializers and related fields are deep-copied, as DRF does."""
+    if isinstance(field, serializers.BaseSerializer | relations.ManyRelatedField):
+        return copy.deepcopy(field)
+    clone = copy.copy(field)
+    child = getattr(field, "child", None)
+    if isinstance(child, serializers.Field):  # a list's or a dict's items: bound to their list
+        clone.child = field_copy(child)
+        clone.child.parent = clone
+    return clone
+
+
+class PrebuiltFieldsMixin:
+    """ModelSerializer builds its fields from the model for every instance, twice per write (the
+    body's serializer and the answer's); here once per class, copied for each instance."""
+
+    _prebuilt_fields: ClassVar[dict[str, serializers.Field] | None] = None
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        cls = type(self)
+        prebuilt = cls.__dict__.get("_prebuilt_fields")  # this class's own, never a base class's
+        if prebuilt is None:
+            prebuilt = super().get_fields()  # type: ignore[misc]  # the serializer after this mixin in the MRO
+            cls._prebuilt_fields = prebuilt
+        return {name: field_copy(field) for name, field in prebuilt.items()}
+
+
+class StrictModelSerializer(StrictSerializerMixin, PrebuiltFieldsMixin, serializers.ModelSerializer):
     pass
 
 

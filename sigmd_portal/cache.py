@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ResponseError as RedisResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 log = logging.getLogger(__name__)
@@ -44,17 +45,38 @@ class FailOpenRedisCache(RedisCache):
         except UNREACHABLE:
             return False
 
+    def redis_only(self, name: str, *args: Any, **kwargs: Any) -> tuple[bool, Any]:
+        """Call Redis itself, never the per-process fallback: (True, its answer), or (False, None)
+        while Redis is away. For what every process must agree on (a session's copy: one kept in
+        a single process's memory could outlive the session's end in the others)."""
+        return self._on_redis(lambda: getattr(RedisCache, name)(self, *args, **kwargs))
+
+    def redis_script(self, script: str, key: str, *args: Any) -> tuple[bool, Any]:
+        """Run a Lua script on one key in Redis, in one round trip: (True, its answer), or
+        (False, None) while Redis is away or cannot run scripts."""
+        full_key = self.make_and_validate_key(key)
+        client = self._cache.get_client(full_key, write=True)  # type: ignore[attr-defined]  # RedisCache's client, untyped
+        try:
+            return self._on_redis(lambda: client.register_script(script)(keys=[full_key], args=list(args)))
+        except RedisResponseError:  # scripting disabled on this server: not an outage
+            log.warning("Redis refused a Lua script", exc_info=True)
+            return False, None
+
+    def _on_redis(self, call: Callable[[], T]) -> tuple[bool, T | None]:
+        if not self.redis_reachable:
+            return False, None
+        try:
+            result = call()
+        except UNREACHABLE:
+            self._mark_down()
+            return False, None
+        if self._down_until:
+            self._mark_up()
+        return True, result
+
     def _either(self, name: str, *args: Any, **kwargs: Any) -> Any:
-        if self.redis_reachable:
-            try:
-                result = getattr(super(), name)(*args, **kwargs)
-            except UNREACHABLE:
-                self._mark_down()
-            else:
-                if self._down_until:
-                    self._mark_up()
-                return result
-        return getattr(self._local, name)(*args, **kwargs)
+        reached, result = self.redis_only(name, *args, **kwargs)
+        return result if reached else getattr(self._local, name)(*args, **kwargs)
 
     def _mark_down(self) -> None:
         with self._lock:

@@ -151,14 +151,18 @@ DATABASE_URL = env_url(
 DATABASES = {"default": env.db_url_config(DATABASE_URL)}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DJANGO_CONN_MAX_AGE", 60)
+# A persistent connection the server ended meanwhile is replaced before a request uses it; on
+# PostgreSQL the check asks the socket first and costs no round trip (sigmd_portal/db/base.py).
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+USING_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+if USING_POSTGRES:
+    DATABASES["default"]["ENGINE"] = "sigmd_portal.db"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # A file (not :memory:) for tests too, so a worker thread sees the same data; one per
     # process, so two test runs on one machine never share it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
-USING_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -336,6 +340,8 @@ HEADLESS_FRONTEND_URLS = {
     "account_signup": "/app/#/signup",
 }
 HEADLESS_SERVE_SPECIFICATION = True
+# allauth's session tokens, found with one session load per request (accounts/sessions.py).
+HEADLESS_TOKEN_STRATEGY = "accounts.sessions.TokenStrategy"  # noqa: S105 — a class path, not a secret
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "SIgMD Portal"
 LOGIN_URL = "/app/#/login"
@@ -366,6 +372,11 @@ SIGMD_CLINICIAN_IDLE_SECONDS = env_int("SIGMD_CLINICIAN_IDLE_SECONDS", 1800, min
 SIGMD_CLINICIAN_MAX_AGE_SECONDS = env_int("SIGMD_CLINICIAN_MAX_AGE_SECONDS", 43200, minimum=60)
 SIGMD_FAMILY_SESSION_DAYS = env_int("SIGMD_FAMILY_SESSION_DAYS", 30, minimum=1)
 SESSION_COOKIE_AGE = SIGMD_FAMILY_SESSION_DAYS * 86400
+# Sessions live in the database and are read through a copy in Redis that lives at most this
+# long (accounts/session_store.py): one Redis GET per request instead of a query, and the
+# database alone while Redis is away.
+SESSION_ENGINE = "accounts.session_store"
+SIGMD_SESSION_CACHE_SECONDS = env_int("SIGMD_SESSION_CACHE_SECONDS", 60, minimum=1)
 
 # --- Client address and wrong-code limits -------------------------------------------------------
 # How many reverse proxies in front of gunicorn append to X-Forwarded-For (0: none, trust nothing).

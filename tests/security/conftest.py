@@ -89,9 +89,20 @@ class RedisProcess:
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGCONT)  # a frozen server dies too
             self.process.kill()
             self.process.wait(timeout=10)
         self.process = None
+
+    def freeze(self) -> None:
+        """Unreachable but keeping what it holds, as a hung server or a network partition is:
+        connections open, nothing answers (clients time out)."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGCONT)
 
 
 @pytest.fixture
