@@ -6,6 +6,7 @@ PostgreSQL. Prints one line per measurement; the README keeps the latest figures
 
 from __future__ import annotations
 
+import logging
 import os
 import statistics
 import sys
@@ -24,6 +25,7 @@ os.environ.setdefault("SIGMD_THROTTLE_USER", "1000000/min")
 import django
 
 django.setup()
+logging.getLogger("celery.app.trace").setLevel(logging.WARNING)  # one line per in-process task
 
 from django.test.utils import setup_test_environment  # noqa: E402
 

@@ -30,7 +30,7 @@ from .notifications import alerts_notify
 from .selectors import facts_of, longest_window, profiles_time_could_cross, teams_linked, teams_settings
 
 log = logging.getLogger(__name__)
-TEAM_CHUNK = 5000  # profiles whose waiting outbox rows are looked up in one statement
+TEAM_CHUNK = 1000  # profiles asked for (and their batches dispatched) per transaction
 
 
 @dataclass
@@ -195,25 +195,23 @@ def profiles_reevaluate(*, on: date, batch_size: int = EVALUATION_BATCH) -> Outc
 
 def team_evaluation_run(*, team_evaluation_id: Any) -> list[str]:
     """A team's new thresholds: an outbox row for every linked profile (waiting rows reused),
-    dispatched in batches when this commits. Returns the rows' ids; safe to run twice."""
-    with transaction.atomic():
-        row = (
-            TeamEvaluation.objects.select_for_update(skip_locked=True)
-            .filter(pk=team_evaluation_id, processed_at__isnull=True)
-            .first()
-        )
-        if row is None:
-            return []
-        linked = list(
-            CareLink.objects.filter(team_id=row.team_id, revoked_at__isnull=True)
-            .order_by("profile_id")
-            .values_list("profile_id", flat=True)
-        )
-        request_ids = []
-        for start in range(0, len(linked), TEAM_CHUNK):
+    chunk by chunk, each chunk committed and its batches dispatched at once, so the workers start
+    evaluating while the rest is still being asked for. Marked done after the last chunk; a run
+    cut short is sent again by the sweep and asks again (waiting rows are reused, and evaluating
+    a profile twice changes nothing). Returns the rows' ids."""
+    row = TeamEvaluation.objects.filter(pk=team_evaluation_id, processed_at__isnull=True).first()
+    if row is None:
+        return []
+    linked = list(
+        CareLink.objects.filter(team_id=row.team_id, revoked_at__isnull=True)
+        .order_by("profile_id")
+        .values_list("profile_id", flat=True)
+    )
+    request_ids = []
+    for start in range(0, len(linked), TEAM_CHUNK):
+        with transaction.atomic():
             request_ids += evaluation_requests(profile_ids=linked[start : start + TEAM_CHUNK])
-        row.processed_at = timezone.now()
-        row.save(update_fields=["processed_at"])
+    TeamEvaluation.objects.filter(pk=row.pk).update(processed_at=timezone.now())
     return request_ids
 
 
