@@ -50,17 +50,26 @@ BOOK_FIELDS = (
 )
 
 
-class AlertBook:
-    """The alerts of a batch of profiles, read in one query; findings raise or grow them in memory
-    and `save()` writes them in two statements. The caller holds the profiles' evaluation locks,
-    so nothing else writes these alerts meanwhile: no exception-driven retries."""
+AlertKey = tuple[Any, Any, str]  # (team id or None, profile id, rule)
 
-    def __init__(self, profile_ids: list[Any], *, now: datetime) -> None:
+
+class AlertBook:
+    """The alerts a batch's findings may raise or grow — those of the (team, profile, rule) the
+    findings are about, read in one query; findings raise or grow them in memory and `save()`
+    writes them in two statements. The caller holds the profiles' evaluation locks, so nothing
+    else writes these alerts meanwhile: no exception-driven retries."""
+
+    def __init__(self, keys: set[AlertKey], *, now: datetime) -> None:
         self.now = now
-        self.alerts: dict[tuple[Any, Any, str], list[Alert]] = defaultdict(list)
-        rows = Alert.objects.filter(profile_id__in=profile_ids).order_by("-created_at")
-        for alert in rows.only(*BOOK_FIELDS):
-            self.alerts[(alert.team_id, alert.profile_id, alert.rule)].append(alert)
+        self.alerts: dict[AlertKey, list[Alert]] = defaultdict(list)
+        if keys:
+            rows = Alert.objects.filter(
+                profile_id__in={profile_id for _, profile_id, _ in keys}, rule__in={rule for *_, rule in keys}
+            ).order_by("-created_at")
+            for alert in rows.only(*BOOK_FIELDS):
+                key = (alert.team_id, alert.profile_id, alert.rule)
+                if key in keys:
+                    self.alerts[key].append(alert)
         self.new: list[Alert] = []
         self.grown: dict[Any, Alert] = {}
 

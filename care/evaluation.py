@@ -24,7 +24,7 @@ from diary.models import CareLink, EvaluationRequest, Profile
 from diary.services import EVALUATION_BATCH, evaluation_requests
 
 from . import rules
-from .alerts import AlertBook
+from .alerts import AlertBook, AlertKey
 from .models import Alert, DeliveryKind, Priority, TeamEvaluation
 from .notifications import alerts_notify
 from .selectors import facts_of, longest_window, profiles_time_could_cross, teams_linked, teams_settings
@@ -56,25 +56,29 @@ class Outcome:
 def profiles_evaluate(*, births: dict[Any, date], on: date, now: datetime) -> list[Alert]:
     """Evaluate many profiles (id -> date of birth) against each linked team's thresholds
     (defaults without a link) and upsert their alerts; returns the new ones. Set-based: the links,
-    the teams' settings, the facts and the alerts are each read in one query for the whole batch,
+    the teams' settings, the facts and the alerts the findings are about are each read in one query,
     the rules run in memory and the alerts are written in two statements — a constant number of
     queries however many profiles. The caller holds the profiles' evaluation locks."""
     ids = list(births)
     linked = teams_linked(ids)
     thresholds = teams_settings({team_id for teams in linked.values() for team_id in teams})
     facts = facts_of(births, on=on, lookback_days=longest_window(thresholds.values()))
-    book = AlertBook(ids, now=now)
-    for pk in ids:
+    found = [
+        (pk, team_id, finding)
+        for pk in ids
+        for team_id in linked[pk] or [None]
+        for finding in rules.evaluate(facts[pk], on, thresholds[team_id])
+    ]
+    book = AlertBook({(team_id, pk, finding.rule) for pk, team_id, finding in found}, now=now)
+    urgent: dict[AlertKey, list[rules.Finding]] = defaultdict(list)
+    for pk, team_id, finding in found:
         band = rules.age_band(births[pk], on)
-        for team_id in linked[pk] or [None]:
-            urgent: dict[str, list[rules.Finding]] = defaultdict(list)
-            for finding in rules.evaluate(facts[pk], on, thresholds[team_id]):
-                if finding.priority == Priority.URGENT:
-                    urgent[finding.rule].append(finding)
-                else:
-                    book.frequency(team_id=team_id, profile_id=pk, finding=finding, band=band)
-            for findings in urgent.values():
-                book.urgent(team_id=team_id, profile_id=pk, findings=findings, band=band)
+        if finding.priority == Priority.URGENT:
+            urgent[(team_id, pk, finding.rule)].append(finding)
+        else:
+            book.frequency(team_id=team_id, profile_id=pk, finding=finding, band=band)
+    for (team_id, pk, _), findings in urgent.items():
+        book.urgent(team_id=team_id, profile_id=pk, findings=findings, band=rules.age_band(births[pk], on))
     return book.save()
 
 
