@@ -64,7 +64,8 @@ class AlertBook:
         self.alerts: dict[AlertKey, list[Alert]] = defaultdict(list)
         if keys:
             rows = Alert.objects.filter(
-                profile_id__in={profile_id for _, profile_id, _ in keys}, rule__in={rule for *_, rule in keys}
+                profile_id__any=list({profile_id for _, profile_id, _ in keys}),
+                rule__in={rule for *_, rule in keys},
             ).order_by("-created_at")
             for alert in rows.only(*BOOK_FIELDS):
                 key = (alert.team_id, alert.profile_id, alert.rule)

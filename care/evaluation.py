@@ -109,7 +109,7 @@ def requests_run(*, request_ids: list[Any], wait: bool = False) -> Outcome:
     with transaction.atomic():
         requests = list(
             EvaluationRequest.objects.select_for_update(of=("self",), skip_locked=True).filter(
-                pk__in=request_ids, processed_at__isnull=True, parked_at__isnull=True
+                pk__any=request_ids, processed_at__isnull=True, parked_at__isnull=True
             )
         )
         claimed = {str(r.pk) for r in requests}
@@ -118,7 +118,7 @@ def requests_run(*, request_ids: list[Any], wait: bool = False) -> Outcome:
             outcome.busy_ids += map(str, pending(unclaimed))
         births = dict(
             Profile.objects.select_for_update(no_key=True, skip_locked=not wait)
-            .filter(pk__in={r.profile_id for r in requests})
+            .filter(pk__any=list({r.profile_id for r in requests}))
             .values_list("pk", "date_of_birth")
         )
         outcome.busy_ids += [str(r.pk) for r in requests if r.profile_id not in births]
@@ -149,7 +149,7 @@ def evaluated(
     with transaction.atomic():
         alerts = profiles_evaluate(births=births, on=on, now=now)
         deliveries = alerts_notify(alerts=alerts, kind=DeliveryKind.ALERT)
-        EvaluationRequest.objects.filter(pk__in=[r.pk for r in requests]).update(
+        EvaluationRequest.objects.filter(pk__any=[r.pk for r in requests]).update(
             processed_at=now, attempts=F("attempts") + 1
         )
     return Outcome(alert_ids=[str(a.pk) for a in alerts], delivery_ids=deliveries)

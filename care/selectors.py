@@ -84,7 +84,7 @@ def clinicians_seeing_each(alerts: list[Alert]) -> dict[Any, list[User]]:
         return seeing
     linked = set(
         CareLink.objects.filter(
-            team_id__in=team_ids, profile_id__in={a.profile_id for a in alerts}, revoked_at__isnull=True
+            team_id__in=team_ids, profile_id__any=[a.profile_id for a in alerts], revoked_at__isnull=True
         ).values_list("profile_id", "team_id")
     )
     members: dict[Any, list[User]] = {pk: [] for pk in team_ids}
@@ -195,14 +195,14 @@ def facts_parts(profile_ids: Iterable[Any], *, on: date, lookback_days: int) -> 
     since = on - timedelta(days=lookback_days)
     urgent_since = on - timedelta(days=clinical.URGENT_MAX_WINDOW_DAYS + 1)
     rows = {
-        "episodes": InfectionEpisode.objects.filter(profile_id__in=ids).filter(
+        "episodes": InfectionEpisode.objects.filter(profile_id__any=ids).filter(
             Q(onset__gte=since) | Q(resolved_on__isnull=True) | Q(resolved_on__gte=since)
         ),
-        "symptoms": SymptomEntry.objects.filter(profile_id__in=ids, recorded_at__date__gte=urgent_since),
-        "treatments": Treatment.objects.filter(profile_id__in=ids).filter(
+        "symptoms": SymptomEntry.objects.filter(profile_id__any=ids, recorded_at__date__gte=urgent_since),
+        "treatments": Treatment.objects.filter(profile_id__any=ids).filter(
             Q(started_on__gte=since) | Q(ended_on__isnull=True) | Q(ended_on__gte=since)
         ),
-        "infusions": Infusion.objects.filter(profile_id__in=ids, given_on__gte=urgent_since),
+        "infusions": Infusion.objects.filter(profile_id__any=ids, given_on__gte=urgent_since),
     }
     return {name: Part(queryset, FACT_FIELDS[name]) for name, queryset in rows.items()}
 
@@ -285,7 +285,7 @@ def teams_linked(profile_ids: Iterable[Any]) -> dict[Any, list[Any]]:
     """Each profile's teams (ids) with an active care link: one query for any number of profiles."""
     linked: dict[Any, list[Any]] = {pk: [] for pk in profile_ids}
     for profile_id, team_id in CareLink.objects.filter(
-        profile_id__in=list(linked), revoked_at__isnull=True
+        profile_id__any=list(linked), revoked_at__isnull=True
     ).values_list("profile_id", "team_id"):
         linked[profile_id].append(team_id)
     return linked
