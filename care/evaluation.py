@@ -220,6 +220,8 @@ def team_evaluation_run(*, team_evaluation_id: Any) -> list[str]:
 
 
 def evaluation_requests_prune(*, older_than: timedelta, now: datetime | None = None) -> int:
-    """Forget processed outbox rows after the retention period (parked ones stay for an operator)."""
+    """Forget processed outbox rows (a profile's and a team's) after the retention period (parked
+    ones stay for an operator)."""
     cutoff = (now or timezone.now()) - older_than
-    return EvaluationRequest.objects.filter(processed_at__lt=cutoff).delete()[0]
+    teams = TeamEvaluation.objects.filter(processed_at__lt=cutoff).delete()[0]
+    return EvaluationRequest.objects.filter(processed_at__lt=cutoff).delete()[0] + teams

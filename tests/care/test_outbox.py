@@ -8,7 +8,7 @@ from django.test import Client
 from django.utils import timezone
 
 from care import evaluation
-from care.models import Alert, Delivery
+from care.models import Alert, Delivery, TeamEvaluation
 from care.tasks import prune_pipeline, sweep_evaluation_outbox
 from diary.models import EvaluationRequest
 from diary.services import evaluation_request
@@ -95,6 +95,8 @@ def test_processed_rows_and_finished_deliveries_are_pruned_after_the_retention(
     assert Delivery.objects.filter(status="sent").exists()
     parked = evaluation_request(profile_id=adult.pk)
     EvaluationRequest.objects.filter(pk=parked.pk).update(parked_at=timezone.now(), attempts=8)
+    done_team = TeamEvaluation.objects.create(team=adult.care_links.get().team, processed_at=timezone.now())
+    waiting_team = TeamEvaluation.objects.create(team=done_team.team)
     time_machine.shift(dt.timedelta(days=29))
     assert prune_pipeline() == 0
     pending = Delivery.objects.create(
@@ -104,4 +106,5 @@ def test_processed_rows_and_finished_deliveries_are_pruned_after_the_retention(
     assert prune_pipeline() > 0
     assert list(EvaluationRequest.objects.values_list("pk", flat=True)) == [parked.pk]  # parked rows stay
     assert list(Delivery.objects.values_list("pk", flat=True)) == [pending.pk]  # unfinished ones too
+    assert list(TeamEvaluation.objects.values_list("pk", flat=True)) == [waiting_team.pk]
     assert Alert.objects.count() == 1  # alerts are the record: never pruned
