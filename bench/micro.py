@@ -27,13 +27,13 @@ import django
 django.setup()
 logging.getLogger("celery.app.trace").setLevel(logging.WARNING)  # one line per in-process task
 
-from django.test.utils import setup_test_environment  # noqa: E402
+from django.test.utils import setup_test_environment
 
 setup_test_environment()
 
-from django.db import connection  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_databases, teardown_databases  # noqa: E402
-from django.utils import timezone  # noqa: E402 — after django.setup(), like the imports above
+from django.db import connection
+from django.test.utils import CaptureQueriesContext, setup_databases, teardown_databases
+from django.utils import timezone
 
 
 def timed(fn, *, repeat: int) -> tuple[float, float]:

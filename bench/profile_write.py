@@ -53,22 +53,22 @@ for _name, _value in {
 }.items():
     os.environ.setdefault(_name, _value)
 
-import django  # noqa: E402 — after the environment above
+import django
 
 # WhiteNoise warns that collectstatic has not run; the API serves no static files.
 warnings.filterwarnings("ignore", message="No directory at")
 
 django.setup()
 
-import redis.client  # noqa: E402 — after django.setup(), like the imports below
-import redis.connection  # noqa: E402
-from django.conf import settings  # noqa: E402
-from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.db.backends.postgresql.base import DatabaseWrapper as PostgresWrapper  # noqa: E402
-from django.test import RequestFactory  # noqa: E402
-from django.test.utils import setup_databases, teardown_databases  # noqa: E402
-from django.utils import timezone  # noqa: E402
+import redis.client
+import redis.connection
+from django.conf import settings
+from django.core.handlers.wsgi import WSGIHandler
+from django.db import connection
+from django.db.backends.postgresql.base import DatabaseWrapper as PostgresWrapper
+from django.test import RequestFactory
+from django.test.utils import setup_databases, teardown_databases
+from django.utils import timezone
 
 # --- counting round trips --------------------------------------------------------------------
 

@@ -103,7 +103,7 @@ class AlertBook:
             alert.rule, n=len(alert.evidence), threshold=alert.threshold, window=alert.window_days
         )
         alert.updated_at = self.now
-        if alert not in self.new:
+        if alert._state.adding is False:  # a stored alert; a new one is written whole by save()
             self.grown[alert.pk] = alert
 
     def urgent(self, *, team_id: Any, profile_id: Any, findings: list[rules.Finding], band: str) -> None:

@@ -6,19 +6,6 @@ from django.core.cache import cache
 
 from tests.conftest import PASSWORD
 
-NOBODY_LISTENS = "redis://127.0.0.1:1/0"
-
-
-@pytest.fixture
-def redis_away(settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "sigmd_portal.cache.FailOpenRedisCache",
-            "LOCATION": NOBODY_LISTENS,
-            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-        }
-    }
-
 
 def test_the_cache_still_counts_while_redis_is_away(redis_away):
     cache.add("attempts", 0, 60)

@@ -3,7 +3,7 @@ from django.test import Client
 
 from sigmd_portal.celery import app as celery_app
 
-NOBODY_LISTENS = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+from .conftest import NOBODY_LISTENS
 
 
 def test_healthz_answers_while_the_process_is_up():

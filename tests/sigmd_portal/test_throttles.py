@@ -8,8 +8,6 @@ from django.core.cache import caches
 from sigmd_portal import throttles
 from tests.conftest import client_for
 
-from .test_cache_fail_open import redis_away  # noqa: F401 — a fixture
-
 pytestmark = pytest.mark.django_db
 
 
@@ -65,5 +63,5 @@ def test_each_person_has_a_budget_of_their_own(require_redis, five_a_minute, own
     assert statuses(client_for(stranger), 5) == [200] * 5
 
 
-def test_limits_hold_in_process_memory_while_redis_is_away(redis_away, five_a_minute, owner):  # noqa: F811 — the fixture
+def test_limits_hold_in_process_memory_while_redis_is_away(redis_away, five_a_minute, owner):
     assert statuses(client_for(owner), 7) == [200] * 5 + [429] * 2
