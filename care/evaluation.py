@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from diary.models import CareLink, EvaluationRequest, Profile
@@ -25,12 +25,11 @@ from diary.services import EVALUATION_BATCH, evaluation_requests
 
 from . import rules
 from .alerts import AlertBook, AlertKey
-from .models import Alert, DeliveryKind, Priority, TeamEvaluation
+from .models import Alert, DeliveryKind, Priority, TeamEvaluation, TeamEvaluationPart
 from .notifications import alerts_notify
 from .selectors import facts_of, longest_window, profiles_time_could_cross, teams_linked, teams_settings
 
 log = logging.getLogger(__name__)
-TEAM_CHUNK = 1000  # profiles asked for (and their batches dispatched) per transaction
 
 
 @dataclass
@@ -92,40 +91,43 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
 
 
-def evaluation_run(*, request_id: Any) -> Outcome:
+def evaluation_run(*, request_id: Any, gather: bool = False) -> Outcome:
     """One outbox row (a diary write's): waits for another evaluation of its profile to finish
-    rather than coming back busy, so the write's alert is never later than that evaluation."""
-    return requests_run(request_ids=[request_id], wait=True)
+    rather than coming back busy, so the write's alert is never later than that evaluation. With
+    `gather`, every other row waiting now (up to a batch) is claimed and evaluated with it, set-based:
+    under a stream of writes one task does the work of many, and their own tasks find them done."""
+    return requests_run(request_ids=[request_id], wait=True, gather=EVALUATION_BATCH - 1 if gather else 0)
 
 
-def requests_run(*, request_ids: list[Any], wait: bool = False) -> Outcome:
+def requests_run(*, request_ids: list[Any], wait: bool = False, gather: int = 0) -> Outcome:
     """Claim outbox rows (locking those rows only, so a diary write in flight never blocks the
     claim), lock their profiles for evaluation (NO KEY UPDATE: diary writes do not wait), evaluate
     them together and mark them done. Rows another worker holds — or, without `wait`, whose profile
-    another evaluation holds — come back busy, to be retried shortly. If the batch fails, each row
-    is tried alone, so one failing diary records its own attempt and never blocks the others."""
+    another evaluation holds — come back busy, to be retried shortly. `gather` claims up to that many
+    other waiting rows too, never waiting for them (their own tasks retry what is busy). If the
+    batch fails, each row is tried alone, so one failing diary records its own attempt and never
+    blocks the others."""
     now = timezone.now()
     outcome = Outcome()
     with transaction.atomic():
-        requests = list(
-            EvaluationRequest.objects.select_for_update(of=("self",), skip_locked=True).filter(
-                pk__any=request_ids, processed_at__isnull=True, parked_at__isnull=True
-            )
-        )
+        requests = list(claim(EvaluationRequest.objects.filter(pk__any=request_ids)))
         claimed = {str(r.pk) for r in requests}
         unclaimed = [pk for pk in request_ids if str(pk) not in claimed]
         if unclaimed:
             outcome.busy_ids += map(str, pending(unclaimed))
-        births = dict(
-            Profile.objects.select_for_update(no_key=True, skip_locked=not wait)
-            .filter(pk__any=list({r.profile_id for r in requests}))
-            .values_list("pk", "date_of_birth")
-        )
+        births = profiles_lock({r.profile_id for r in requests}, wait=wait)
         outcome.busy_ids += [str(r.pk) for r in requests if r.profile_id not in births]
         ready = [r for r in requests if r.profile_id in births]
+        if gather and ready:
+            # Waiting rows that never failed, oldest first (after a failure, a row waits for its backoff).
+            waiting = EvaluationRequest.objects.filter(attempts=0).exclude(pk__any=list(claimed))
+            others = list(claim(waiting, limit=gather))
+            births |= profiles_lock({r.profile_id for r in others} - set(births), wait=False)
+            ready += [r for r in others if r.profile_id in births]
         if not ready:
             return outcome
         on = timezone.localdate(now)
+        births = {r.profile_id: births[r.profile_id] for r in ready}
         try:
             outcome.add(evaluated(births, ready, on=on, now=now))
         except Exception as exc:  # one diary may be at fault: each row alone, recording its own
@@ -140,6 +142,27 @@ def requests_run(*, request_ids: list[Any], wait: bool = False) -> Outcome:
                 except Exception as one:
                     failed(outcome, request, one, now=now)
     return outcome
+
+
+def claim(rows: QuerySet[EvaluationRequest], *, limit: int | None = None) -> QuerySet[EvaluationRequest]:
+    """Lock the waiting ones among these outbox rows (the oldest `limit`), skipping those another
+    transaction holds."""
+    waiting = rows.select_for_update(of=("self",), skip_locked=True).filter(
+        processed_at__isnull=True, parked_at__isnull=True
+    )
+    return waiting.order_by("created_at")[:limit] if limit else waiting
+
+
+def profiles_lock(profile_ids: set[Any], *, wait: bool) -> dict[Any, date]:
+    """Lock profiles for evaluation (id -> date of birth); without `wait`, those another
+    evaluation holds are left out."""
+    if not profile_ids:
+        return {}
+    return dict(
+        Profile.objects.select_for_update(no_key=True, skip_locked=not wait)
+        .filter(pk__any=list(profile_ids))
+        .values_list("pk", "date_of_birth")
+    )
 
 
 def evaluated(
@@ -187,41 +210,87 @@ def profiles_reevaluate(*, on: date, batch_size: int = EVALUATION_BATCH) -> Outc
     total = Outcome()
     profile_ids = list(profiles_time_could_cross(on).values_list("pk", flat=True))
     for start in range(0, len(profile_ids), batch_size):
-        now = timezone.now()
-        batch = [
-            EvaluationRequest(profile_id=pk, dispatched_at=now)
-            for pk in profile_ids[start : start + batch_size]
-        ]
+        batch = [EvaluationRequest(profile_id=pk) for pk in profile_ids[start : start + batch_size]]
         created = EvaluationRequest.objects.bulk_create(batch)
         total.add(requests_run(request_ids=[r.pk for r in created]))
     return total
 
 
-def team_evaluation_run(*, team_evaluation_id: Any) -> list[str]:
-    """A team's new thresholds: an outbox row for every linked profile (waiting rows reused),
-    chunk by chunk, each chunk committed and its batches dispatched at once, so the workers start
-    evaluating while the rest is still being asked for. Marked done after the last chunk; a run
-    cut short is sent again by the sweep and asks again (waiting rows are reused, and evaluating
-    a profile twice changes nothing). Returns the rows' ids."""
-    row = TeamEvaluation.objects.filter(pk=team_evaluation_id, processed_at__isnull=True).first()
-    if row is None:
-        return []
-    linked = list(
-        CareLink.objects.filter(team_id=row.team_id, revoked_at__isnull=True)
-        .order_by("profile_id")
-        .values_list("profile_id", flat=True)
-    )
-    request_ids = []
-    for start in range(0, len(linked), TEAM_CHUNK):
-        with transaction.atomic():
-            request_ids += evaluation_requests(profile_ids=linked[start : start + TEAM_CHUNK])
-    TeamEvaluation.objects.filter(pk=row.pk).update(processed_at=timezone.now())
-    return request_ids
+def team_evaluation_run(*, team_evaluation_id: Any) -> list[int]:
+    """A team's new thresholds: split the team's linked profiles into parts of a batch each (one
+    query for the links, one insert), marked done in the same transaction. Returns the parts' ids,
+    committed, for their tasks; a run that was lost is sent again by the sweep, and a second run
+    of the same row finds it done."""
+    with transaction.atomic():
+        row = (
+            TeamEvaluation.objects.select_for_update(skip_locked=True)
+            .filter(pk=team_evaluation_id, processed_at__isnull=True)
+            .first()
+        )
+        if row is None:
+            return []
+        linked = list(
+            CareLink.objects.filter(team_id=row.team_id, revoked_at__isnull=True)
+            .order_by("profile_id")
+            .values_list("profile_id", flat=True)
+        )
+        # Each part ends with a batch's last profile; the last part is open-ended (links made since).
+        ends = linked[EVALUATION_BATCH - 1 : -1 : EVALUATION_BATCH]
+        parts = TeamEvaluationPart.objects.bulk_create(
+            TeamEvaluationPart(team_evaluation=row, after=after, upto=upto)
+            for after, upto in zip([None, *ends], [*ends, None], strict=True)
+        )
+        row.processed_at = timezone.now()
+        row.save(update_fields=["processed_at"])
+    return [part.pk for part in parts]
+
+
+def team_part_run(*, part_id: Any) -> Outcome:
+    """One part of a team's re-evaluation: its profiles locked for evaluation and evaluated together,
+    the part marked done. Profiles another evaluation holds get their own outbox rows (retried as
+    any write's are); if the part's evaluation fails, every one of its profiles does, so a failing
+    diary records its own failure alone. A part another worker holds, or done, is left."""
+    now = timezone.now()
+    with transaction.atomic():
+        part = (  # locking the part's row only: the team's row is every part's
+            TeamEvaluationPart.objects.select_for_update(of=("self",), skip_locked=True)
+            .filter(pk=part_id, processed_at__isnull=True)
+            .values("pk", "team_evaluation__team_id", "after", "upto")
+            .first()
+        )
+        if part is None:
+            return Outcome()
+        links = CareLink.objects.filter(team_id=part["team_evaluation__team_id"], revoked_at__isnull=True)
+        if part["after"] is not None:
+            links = links.filter(profile_id__gt=part["after"])
+        if part["upto"] is not None:
+            links = links.filter(profile_id__lte=part["upto"])
+        profile_ids = set(links.values_list("profile_id", flat=True))
+        births = profiles_lock(profile_ids, wait=False)
+        outcome = Outcome()
+        try:
+            with transaction.atomic():
+                alerts = profiles_evaluate(births=births, on=timezone.localdate(now), now=now)
+                outcome.alert_ids = [str(a.pk) for a in alerts]
+                outcome.delivery_ids = alerts_notify(alerts=alerts, kind=DeliveryKind.ALERT)
+        except Exception:
+            log.warning(
+                "team evaluation part %s failed; its profiles are evaluated one by one",
+                part_id,
+                exc_info=True,
+            )
+            births = {}
+        left = profile_ids - set(births)
+        if left:  # their outbox rows are dispatched by evaluation_requests once this commits
+            evaluation_requests(profile_ids=sorted(left))
+        TeamEvaluationPart.objects.filter(pk=part["pk"]).update(processed_at=now)
+    return outcome
 
 
 def evaluation_requests_prune(*, older_than: timedelta, now: datetime | None = None) -> int:
-    """Forget processed outbox rows (a profile's and a team's) after the retention period (parked
-    ones stay for an operator)."""
+    """Forget processed outbox rows (a profile's, a team's with its parts once all are done) after
+    the retention period (parked ones stay for an operator)."""
     cutoff = (now or timezone.now()) - older_than
-    teams = TeamEvaluation.objects.filter(processed_at__lt=cutoff).delete()[0]
+    unfinished = TeamEvaluationPart.objects.filter(processed_at__isnull=True).values("team_evaluation_id")
+    teams = TeamEvaluation.objects.filter(processed_at__lt=cutoff).exclude(pk__in=unfinished).delete()[0]
     return EvaluationRequest.objects.filter(processed_at__lt=cutoff).delete()[0] + teams

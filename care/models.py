@@ -165,9 +165,9 @@ class PushSubscription(models.Model):
 
 class TeamEvaluation(models.Model):
     """Outbox row: 'evaluate every profile linked to this team' (its thresholds changed), written in
-    the same transaction as the change. One task turns it into the profiles' own outbox rows, batch
-    by batch, so the change answers at once however many patients the team has; the outbox sweep
-    re-sends a row whose task was lost."""
+    the same transaction as the change. One task splits it into parts of a batch of profiles each
+    (TeamEvaluationPart), so the change answers at once however many patients the team has; the
+    outbox sweep re-sends a row whose task was lost."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     team = models.ForeignKey(CareTeam, on_delete=models.CASCADE, related_name="+")
@@ -178,5 +178,24 @@ class TeamEvaluation(models.Model):
         indexes = [
             models.Index(
                 fields=["created_at"], condition=Q(processed_at__isnull=True), name="team_eval_pending"
+            )
+        ]
+
+
+class TeamEvaluationPart(models.Model):
+    """One batch of a team's re-evaluation: the profiles linked to the team whose ids sort after
+    `after` and up to `upto` (open-ended where null), evaluated straight from the links, set-based,
+    with no outbox row per profile. The outbox sweep re-sends a part whose task was lost."""
+
+    team_evaluation = models.ForeignKey(TeamEvaluation, on_delete=models.CASCADE, related_name="parts")
+    after = models.UUIDField(null=True, blank=True)
+    upto = models.UUIDField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["created_at"], condition=Q(processed_at__isnull=True), name="team_part_pending"
             )
         ]

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import CareTeam, CareTeamMember, Role, User
@@ -38,6 +38,7 @@ from .models import (
     Priority,
     RuleCode,
     TeamEvaluation,
+    TeamEvaluationPart,
     TeamRuleSetting,
 )
 
@@ -401,12 +402,25 @@ def team_evaluations_due(*, now: datetime, sweep_age: timedelta) -> list[str]:
     return [str(pk) for pk in rows.order_by("created_at").values_list("pk", flat=True)[:100]]
 
 
+def team_parts_due(*, now: datetime, sweep_age: timedelta) -> list[int]:
+    """Parts of team re-evaluations not done `sweep_age` after they were made (their task was lost)."""
+    rows = TeamEvaluationPart.objects.filter(processed_at__isnull=True, created_at__lte=now - sweep_age)
+    return list(rows.order_by("created_at").values_list("pk", flat=True)[:1000])
+
+
 def outbox_status(*, now: datetime) -> dict[str, Any]:
-    pending = EvaluationRequest.objects.filter(processed_at__isnull=True, parked_at__isnull=True)
+    """What waits to be evaluated: profiles' outbox rows, and team re-evaluations not yet split or
+    their parts (a part, a batch of profiles, counts as one)."""
+    waiting = [
+        EvaluationRequest.objects.filter(processed_at__isnull=True, parked_at__isnull=True),
+        TeamEvaluation.objects.filter(processed_at__isnull=True),
+        TeamEvaluationPart.objects.filter(processed_at__isnull=True),
+    ]
     parked = EvaluationRequest.objects.filter(processed_at__isnull=True, parked_at__isnull=False)
-    oldest = pending.aggregate(oldest=Min("created_at"))["oldest"]
+    found = [rows.aggregate(n=Count("pk"), oldest=Min("created_at")) for rows in waiting]
+    oldest = min((f["oldest"] for f in found if f["oldest"]), default=None)
     return {
-        "pending": pending.count(),
+        "pending": sum(f["n"] for f in found),
         "parked": parked.count(),
         "oldest_pending_seconds": int((now - oldest).total_seconds()) if oldest else 0,
     }

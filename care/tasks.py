@@ -30,8 +30,9 @@ def deliveries_dispatch(delivery_ids: Iterable[int]) -> None:
 
 
 @shared_task(name="care.tasks.evaluate_profile", bind=True, max_retries=30)
-def evaluate_profile(self, request_id: str) -> list[str]:
-    outcome = evaluation.evaluation_run(request_id=request_id)
+def evaluate_profile(self, request_id: str, gather: bool = False) -> list[str]:
+    """A diary write's outbox row (with `gather`, and the others waiting now)."""
+    outcome = evaluation.evaluation_run(request_id=request_id, gather=gather)
     if outcome.busy:
         raise self.retry(countdown=BUSY_RETRY_SECONDS)
     deliveries_dispatch(outcome.delivery_ids)
@@ -58,8 +59,28 @@ def evaluate_requests(request_ids: list[str]) -> int:
 
 @shared_task(name="care.tasks.evaluate_team")
 def evaluate_team(team_evaluation_id: str) -> int:
-    """A team's new thresholds: its linked profiles' outbox rows, dispatched in batches."""
-    return len(evaluation.team_evaluation_run(team_evaluation_id=team_evaluation_id))
+    """A team's new thresholds: split into parts of a batch of its linked profiles, one task each."""
+    parts = evaluation.team_evaluation_run(team_evaluation_id=team_evaluation_id)
+    team_parts_dispatch(parts)
+    return len(parts)
+
+
+@shared_task(name="care.tasks.evaluate_team_part")
+def evaluate_team_part(part_id: int) -> int:
+    outcome = evaluation.team_part_run(part_id=part_id)
+    deliveries_dispatch(outcome.delivery_ids)
+    return len(outcome.alert_ids)
+
+
+def team_parts_dispatch(part_ids: Iterable[int]) -> None:
+    """Enqueue a team re-evaluation's parts (committed already); a lost publish is left to the sweep."""
+    for part_id in part_ids:
+        try:
+            evaluate_team_part.delay(part_id)
+        except Exception:
+            log.warning(
+                "team evaluation part %s not dispatched; the sweep will retry", part_id, exc_info=True
+            )
 
 
 def team_evaluation_dispatch(team_evaluation_id: Any) -> None:
@@ -75,10 +96,11 @@ def team_evaluation_dispatch(team_evaluation_id: Any) -> None:
 @shared_task(name="care.tasks.sweep_evaluation_outbox")
 def sweep_evaluation_outbox() -> int:
     """Re-send outbox rows left unprocessed (a broker that was down, a worker that died) and
-    those due again after a failure's backoff, in batches; and lost team re-evaluations."""
+    those due again after a failure's backoff, in batches; and lost team re-evaluations and parts."""
     now, age = timezone.now(), settings.SIGMD_EVALUATION_SWEEP_AGE
     for team_evaluation_id in selectors.team_evaluations_due(now=now, sweep_age=age):
         team_evaluation_dispatch(team_evaluation_id)
+    team_parts_dispatch(selectors.team_parts_due(now=now, sweep_age=age))
     due = selectors.evaluation_requests_due(now=now, sweep_age=age)
     for start in range(0, len(due), EVALUATION_BATCH):
         evaluate_requests.delay(due[start : start + EVALUATION_BATCH])

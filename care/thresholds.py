@@ -38,6 +38,6 @@ def team_rules_replace(
         )
         for s in settings_in
     )
-    # New thresholds apply to linked profiles from now on: one outbox row for the whole team, turned
-    # into the profiles' own rows by a task after the answer (care.tasks.team_evaluation_dispatch).
+    # New thresholds apply to linked profiles from now on: one outbox row for the whole team, split
+    # into parts of a batch of profiles by a task after the answer (care.tasks.team_evaluation_dispatch).
     return TeamEvaluation.objects.create(team=team)

@@ -47,18 +47,17 @@ V = TypeVar("V", bound=models.Model)
 
 def evaluation_dispatch(request_id: str, *, urgent: bool = False) -> None:
     """Hand an outbox row to the worker — on the urgent queue for an entry that may raise an
-    urgent alert. Failure is logged, not raised: the sweep retries."""
+    urgent alert, alone; otherwise its task also takes the other rows waiting then (`gather`).
+    Failure is logged, not raised: the sweep retries (it goes by the row's age)."""
     from sigmd_portal.celery import app
 
     queue = settings.SIGMD_URGENT_QUEUE if urgent else settings.CELERY_TASK_DEFAULT_QUEUE
     try:
-        app.tasks[EVALUATE_PROFILE_TASK].apply_async(args=[request_id], queue=queue)
+        app.tasks[EVALUATE_PROFILE_TASK].apply_async(
+            args=[request_id], kwargs={"gather": not urgent}, queue=queue
+        )
     except Exception:
         log.warning("evaluation %s not dispatched; the outbox sweep will retry", request_id, exc_info=True)
-        return
-    EvaluationRequest.objects.filter(pk=request_id, dispatched_at__isnull=True).update(
-        dispatched_at=timezone.now()
-    )
 
 
 def evaluation_request(*, profile_id: Any, urgent: bool = False) -> EvaluationRequest:
@@ -111,10 +110,6 @@ def evaluation_batches_dispatch(request_ids: list[str]) -> None:
             log.warning(
                 "%s evaluations not dispatched; the outbox sweep will retry", len(batch), exc_info=True
             )
-            continue
-        EvaluationRequest.objects.filter(pk__in=batch, dispatched_at__isnull=True).update(
-            dispatched_at=timezone.now()
-        )
 
 
 def evaluation_requests(*, profile_ids: Any) -> list[str]:

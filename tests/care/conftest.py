@@ -34,3 +34,13 @@ def commit(django_capture_on_commit_callbacks):
             return fn(*args, **kwargs)
 
     return run
+
+
+@pytest.fixture
+def teams(db):
+    """Two teams with two clinicians each."""
+    first, second = CareTeamFactory(name="North"), CareTeamFactory(name="South")
+    for team in (first, second):
+        clinician_in(team)
+        clinician_in(team)
+    return first, second

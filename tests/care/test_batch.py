@@ -13,7 +13,7 @@ from care import evaluation
 from care.models import Alert, Delivery, Notification, TeamEvaluation
 from care.tasks import sweep_evaluation_outbox
 from diary.models import EvaluationRequest, InfectionEpisode, SymptomEntry
-from tests.factories import CareTeamFactory, ProfileFactory, UserFactory, clinician_in, link_to_team
+from tests.factories import ProfileFactory, UserFactory, link_to_team
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -38,16 +38,6 @@ def a_patient(team, *, ears: int = 4, red_flag: bool = True):
 
 def requests_for(profiles) -> list[str]:
     return [str(EvaluationRequest.objects.create(profile=p).pk) for p in profiles]
-
-
-@pytest.fixture
-def teams():
-    """Two teams with two clinicians each, one with its own ear threshold."""
-    first, second = CareTeamFactory(name="North"), CareTeamFactory(name="South")
-    for team in (first, second):
-        clinician_in(team)
-        clinician_in(team)
-    return first, second
 
 
 def run_counting(profiles) -> tuple[int, evaluation.Outcome]:

@@ -327,12 +327,13 @@ def test_a_linked_clinician_reads_the_summary_and_it_is_logged(linked_child, cli
 
 
 def test_a_threshold_change_answers_at_once_and_one_task_evaluates_every_linked_profile(
-    team, clinician, owner, django_capture_on_commit_callbacks
+    team, clinician, owner, django_capture_on_commit_callbacks, monkeypatch
 ):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from care.models import TeamEvaluation
+    from care import evaluation as care_evaluation
+    from care.models import TeamEvaluation, TeamEvaluationPart
     from diary.models import EvaluationRequest
     from tests.factories import ProfileFactory, link_to_team
 
@@ -353,16 +354,23 @@ def test_a_threshold_change_answers_at_once_and_one_task_evaluates_every_linked_
     assert put_and_count() == few  # 12 profiles cost the request what 2 do: nothing per profile
     assert not EvaluationRequest.objects.exists()  # the request only asked, once per change
     assert TeamEvaluation.objects.filter(team=team, processed_at__isnull=True).count() == 2
-    # Once the change commits, one task turns it into every linked profile's evaluation.
-    EvaluationRequest.objects.all().delete()
+    # Once the change commits, one task splits it into parts, each evaluating its profiles straight
+    # from the links: every linked profile is evaluated, with no outbox row of its own.
     TeamEvaluation.objects.all().delete()
+    evaluated = []
+    real = care_evaluation.profiles_evaluate
+
+    def recorded(*, births, **kwargs):
+        evaluated.extend(births)
+        return real(births=births, **kwargs)
+
+    monkeypatch.setattr(care_evaluation, "profiles_evaluate", recorded)
     with django_capture_on_commit_callbacks(execute=True):
         client.put(RULES.format(team.id), body, format="json")
     assert not TeamEvaluation.objects.filter(processed_at__isnull=True).exists()
-    evaluated = EvaluationRequest.objects.filter(processed_at__isnull=False)
-    assert sorted(evaluated.values_list("profile_id", flat=True)) == sorted(
-        team.care_links.values_list("profile_id", flat=True)
-    )
+    assert not TeamEvaluationPart.objects.filter(processed_at__isnull=True).exists()
+    assert not EvaluationRequest.objects.exists()
+    assert sorted(evaluated) == sorted(team.care_links.values_list("profile_id", flat=True))
 
 
 def test_the_summary_shows_the_thresholds_in_force_for_the_team(team, clinician, owner, linked_child):

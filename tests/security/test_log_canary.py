@@ -109,7 +109,7 @@ def test_no_free_text_ever_reaches_a_log_or_an_email(celery_worker, caplog, sett
         return not pending.exists()
 
     assert wait_until(evaluated, timeout=60, every=1), list(
-        pending.values("created_at", "dispatched_at", "attempts")
+        pending.values("created_at", "attempts", "last_error")
     )
     assert wait_until(lambda: len(mail.outbox) >= 1, timeout=30)
     alert = Alert.objects.filter(profile=profile, priority="urgent").first()

@@ -1,0 +1,241 @@
+"""Work taken together: a diary write's task takes every row waiting with it (under a stream of
+writes one task evaluates many profiles, set-based), never waiting for a profile another
+evaluation holds; a team's re-evaluation is split into parts evaluated straight from the links,
+with no outbox row per profile, and a part that fails or finds a profile busy hands those profiles
+to their own outbox rows."""
+
+import datetime as dt
+import threading
+
+import pytest
+from django.db import connection, transaction
+from django.test import Client
+from django.utils import timezone
+
+from care import evaluation
+from care.models import Alert, TeamEvaluation, TeamEvaluationPart
+from care.tasks import sweep_evaluation_outbox
+from diary import services
+from diary.models import EvaluationRequest, Profile
+
+from .test_batch import a_patient, requests_for
+
+pytestmark = pytest.mark.django_db
+
+
+class EvaluationHolds:
+    """Another connection holds a profile's evaluation lock (NO KEY UPDATE), as a worker does
+    while it evaluates that profile."""
+
+    def __init__(self, profile):
+        self.profile, self.started, self.release = profile, threading.Event(), threading.Event()
+        self.thread = threading.Thread(target=self.run)
+
+    def run(self):
+        try:
+            with transaction.atomic():
+                Profile.objects.select_for_update(no_key=True).filter(pk=self.profile.pk).get()
+                self.started.set()
+                self.release.wait(10)
+        finally:
+            connection.close()
+
+    def __enter__(self):
+        self.thread.start()
+        assert self.started.wait(10)
+        return self
+
+    def __exit__(self, *exc):
+        self.release.set()
+        self.thread.join()
+
+
+def waiting() -> set:
+    return set(
+        EvaluationRequest.objects.filter(processed_at__isnull=True).values_list("profile_id", flat=True)
+    )
+
+
+def alerted() -> set:
+    return set(Alert.objects.values_list("profile_id", flat=True))
+
+
+def test_a_writes_task_takes_every_row_waiting_with_it(teams):
+    north, south = teams
+    profiles = [a_patient(north), a_patient(south), a_patient(north, red_flag=False)]
+    first, *others = requests_for(profiles)
+    outcome = evaluation.evaluation_run(request_id=first, gather=True)
+    assert not outcome.busy and len(outcome.alert_ids) == 5
+    assert waiting() == set() and alerted() == {p.pk for p in profiles}
+    # Their own tasks then find nothing to do: not busy, nothing raised twice.
+    for request_id in others:
+        again = evaluation.evaluation_run(request_id=request_id, gather=True)
+        assert (again.alert_ids, again.busy) == ([], False)
+    assert Alert.objects.count() == 5
+
+
+def test_an_urgent_entrys_task_takes_its_own_row_alone(teams):
+    north, _ = teams
+    urgent, routine = a_patient(north), a_patient(north)
+    own, _ = requests_for([urgent, routine])
+    evaluation.evaluation_run(request_id=own, gather=False)
+    assert alerted() == {urgent.pk} and waiting() == {routine.pk}
+
+
+def test_a_row_waiting_after_a_failure_is_not_gathered_before_its_backoff(teams):
+    north, _ = teams
+    first, retried = a_patient(north), a_patient(north)
+    own, failed = requests_for([first, retried])
+    EvaluationRequest.objects.filter(pk=failed).update(
+        attempts=1, next_attempt_at=timezone.now() + dt.timedelta(minutes=1)
+    )
+    evaluation.evaluation_run(request_id=own, gather=True)
+    assert waiting() == {retried.pk}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_gathering_never_waits_for_a_profile_another_evaluation_holds(require_postgres, teams):
+    north, _ = teams
+    mine, held = a_patient(north), a_patient(north)
+    own, other = requests_for([mine, held])
+    with EvaluationHolds(held):
+        outcome = evaluation.evaluation_run(request_id=own, gather=True)
+    assert not outcome.busy and alerted() == {mine.pk} and waiting() == {held.pk}
+    # The held profile's own task evaluates it once the other evaluation is done.
+    assert len(evaluation.evaluation_run(request_id=other, gather=True).alert_ids) == 2
+    assert waiting() == set()
+
+
+def test_a_teams_reevaluation_is_split_into_parts_covering_every_linked_profile_once(teams, monkeypatch):
+    north, _ = teams
+    monkeypatch.setattr(evaluation, "EVALUATION_BATCH", 5)
+    profiles = [a_patient(north, red_flag=False) for _ in range(12)]
+    seen: list = []
+    real = evaluation.profiles_evaluate
+
+    def recorded(*, births, **kwargs):
+        seen.append(sorted(births))
+        return real(births=births, **kwargs)
+
+    monkeypatch.setattr(evaluation, "profiles_evaluate", recorded)
+    row = TeamEvaluation.objects.create(team=north)
+    parts = evaluation.team_evaluation_run(team_evaluation_id=row.pk)
+    assert len(parts) == 3
+    assert (
+        evaluation.team_evaluation_run(team_evaluation_id=row.pk) == []
+    )  # done: a second run splits nothing
+    latecomer = a_patient(north, red_flag=False)  # linked after the split: the open-ended last part has it
+    for part_id in parts:
+        evaluation.team_part_run(part_id=part_id)
+    # Three batches of 5, 5 and 2, the latecomer in whichever its id sorts into; nobody twice.
+    assert len(seen) == 3 and sorted(len(batch) for batch in seen) in ([2, 5, 6], [3, 5, 5])
+    assert sorted(pk for batch in seen for pk in batch) == sorted(p.pk for p in [*profiles, latecomer])
+    assert alerted() == {p.pk for p in [*profiles, latecomer]} and Alert.objects.count() == 13
+    assert not EvaluationRequest.objects.exists()
+    assert evaluation.team_part_run(part_id=parts[0]).alert_ids == []  # done: left alone
+
+
+def test_a_failing_part_hands_each_profile_to_its_own_outbox_row(
+    teams, monkeypatch, django_capture_on_commit_callbacks
+):
+    north, _ = teams
+    healthy, poisoned = a_patient(north), a_patient(north)
+    real = evaluation.profiles_evaluate
+
+    def fails_on_the_poisoned_diary(*, births, **kwargs):
+        if poisoned.pk in births:
+            raise RuntimeError("this diary crashes the rules")
+        return real(births=births, **kwargs)
+
+    monkeypatch.setattr(evaluation, "profiles_evaluate", fails_on_the_poisoned_diary)
+    (part,) = evaluation.team_evaluation_run(team_evaluation_id=TeamEvaluation.objects.create(team=north).pk)
+    with django_capture_on_commit_callbacks(execute=True):  # the rows' batch runs in-process here
+        evaluation.team_part_run(part_id=part)
+    assert TeamEvaluationPart.objects.get(pk=part).processed_at is not None
+    assert alerted() == {healthy.pk}
+    failed = EvaluationRequest.objects.get(processed_at__isnull=True)
+    assert failed.profile_id == poisoned.pk and failed.attempts == 1 and "crashes" in failed.last_error
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_part_gives_a_profile_another_evaluation_holds_its_own_outbox_row(
+    require_postgres, teams, monkeypatch
+):
+    north, _ = teams
+    free, held = a_patient(north), a_patient(north)
+    dispatched: list = []
+    monkeypatch.setattr(services, "evaluation_batches_dispatch", dispatched.extend)  # what the worker is sent
+    (part,) = evaluation.team_evaluation_run(team_evaluation_id=TeamEvaluation.objects.create(team=north).pk)
+    with EvaluationHolds(held):
+        evaluation.team_part_run(part_id=part)
+    assert alerted() == {free.pk} and waiting() == {held.pk}
+    assert len(dispatched) == 1  # its own row, sent once the part committed
+    evaluation.requests_run(request_ids=dispatched)
+    assert alerted() == {free.pk, held.pk} and waiting() == set()
+
+
+def test_a_lost_part_is_sent_again_by_the_sweep_and_counted_as_waiting(teams, time_machine, settings):
+    north, _ = teams
+    profiles = [a_patient(north), a_patient(north)]
+    time_machine.move_to(timezone.now())
+    team_evaluation = TeamEvaluation.objects.create(team=north)
+    evaluation.team_evaluation_run(team_evaluation_id=team_evaluation.pk)  # its part's task never published
+    time_machine.shift(dt.timedelta(seconds=90))
+    outbox = Client().get("/readyz").json()["evaluation_outbox"]
+    assert outbox["pending"] == 1 and 90 <= outbox["oldest_pending_seconds"] < 100
+    assert not Alert.objects.exists()
+    sweep_evaluation_outbox()  # in-process here: the part's task
+    assert alerted() == {p.pk for p in profiles}
+    assert Client().get("/readyz").json()["evaluation_outbox"]["pending"] == 0
+
+
+def test_a_team_reevaluation_is_pruned_only_once_all_its_parts_are_done(teams, time_machine):
+    north, _ = teams
+    a_patient(north)
+    time_machine.move_to(timezone.now())
+    row = TeamEvaluation.objects.create(team=north)
+    (part,) = evaluation.team_evaluation_run(team_evaluation_id=row.pk)
+    time_machine.shift(dt.timedelta(days=31))
+    evaluation.evaluation_requests_prune(older_than=dt.timedelta(days=30))
+    assert TeamEvaluationPart.objects.filter(pk=part).exists()  # still to do: kept
+    evaluation.team_part_run(part_id=part)
+    evaluation.evaluation_requests_prune(older_than=dt.timedelta(days=-1))
+    assert not TeamEvaluation.objects.exists() and not TeamEvaluationPart.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parts_of_one_team_are_evaluated_at_the_same_time(require_postgres, teams, monkeypatch):
+    """Two workers, two parts of one team's re-evaluation: the second is not skipped while the
+    first is being evaluated (each part locks its own row, never the team's)."""
+    north, _ = teams
+    monkeypatch.setattr(evaluation, "EVALUATION_BATCH", 1)
+    profiles = [a_patient(north, red_flag=False) for _ in range(2)]
+    first, second = evaluation.team_evaluation_run(
+        team_evaluation_id=TeamEvaluation.objects.create(team=north).pk
+    )
+    inside, release = threading.Event(), threading.Event()
+    real = evaluation.profiles_evaluate
+
+    def slow_for_the_first_part(*, births, **kwargs):
+        if threading.current_thread() is not threading.main_thread():
+            inside.set()
+            release.wait(10)
+        return real(births=births, **kwargs)
+
+    monkeypatch.setattr(evaluation, "profiles_evaluate", slow_for_the_first_part)
+
+    def worker():
+        try:
+            evaluation.team_part_run(part_id=first)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    try:
+        assert inside.wait(10)
+        assert len(evaluation.team_part_run(part_id=second).alert_ids) == 1
+    finally:
+        release.set()
+        thread.join()
+    assert alerted() == {p.pk for p in profiles}
