@@ -1,8 +1,14 @@
 -- wrk script: POST a new infection entry with a fresh client id per request, or GET a path.
--- Environment: BENCH_METHOD (POST|GET), BENCH_TOKEN (X-Session-Token, optional), BENCH_ONSET.
+-- Environment: BENCH_METHOD (POST|GET), BENCH_TOKEN (X-Session-Token, optional), BENCH_ONSET,
+-- BENCH_PATHS (optional, space-separated: each request goes to one of them, chosen at random, so
+-- the load is many families' phones, not one diary written to 50 times at once).
 local method = os.getenv("BENCH_METHOD") or "POST"
 local token = os.getenv("BENCH_TOKEN")
 local onset = os.getenv("BENCH_ONSET") or "2026-01-01"
+local paths = {}
+for path in string.gmatch(os.getenv("BENCH_PATHS") or "", "%S+") do
+  table.insert(paths, path)
+end
 local counter = 0
 local thread_seed = 0
 
@@ -28,8 +34,12 @@ function request()
   if token and token ~= "" then
     headers["X-Session-Token"] = token
   end
+  local path = nil
+  if #paths > 0 then
+    path = paths[math.random(#paths)]
+  end
   if method == "GET" then
-    return wrk.format("GET", nil, headers, nil)
+    return wrk.format("GET", path, headers, nil)
   end
   counter = counter + 1
   local body = string.format(
@@ -37,7 +47,7 @@ function request()
     uuid4(),
     onset
   )
-  return wrk.format("POST", nil, headers, body)
+  return wrk.format("POST", path, headers, body)
 end
 
 -- One machine-readable line for bench/prod.py.

@@ -12,12 +12,13 @@ split (the profiler roughly triples the time, most in call-heavy Python: read it
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/<db> REDIS_URL=redis://127.0.0.1:6379/<n> \\
         .venv/bin/python bench/profile_write.py [--requests 300] [--kind symptoms|infections]
-            [--baseline] [--sql] [--tree]
+            [--baseline] [--list] [--sql] [--tree]
 
 `--baseline --kind infections` measures bench/prod.py's same-run baseline instead (a bare DRF
 endpoint inserting the same row). The database `<db>_profile_write` is created and dropped; the
 Redis database `<n>` must be one of your own (no worker consumes it, and the script empties its
-Celery queue at the end). Never run in tests: it measures time.
+Celery queue at the end). `--list` times GETs of the list's first page (a year of entries)
+instead of creates. Never run in tests: it measures time.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 # --baseline: the same-run baseline of bench/prod.py, a bare DRF endpoint inserting the same row.
 BASELINE = "--baseline" in sys.argv
+# --list: GET the first page of the list (a year of entries) instead of creating.
+LIST = "--list" in sys.argv
 for _name, _value in {
     "DJANGO_SETTINGS_MODULE": "bench.baseline_settings" if BASELINE else "sigmd_portal.settings",
     "DJANGO_DEBUG": "0",
@@ -256,10 +259,13 @@ part("insert + history + outbox", function="entry_create", path="diary/services.
 part("history row", function="post_save", path="simple_history/models.py")
 part("outbox row", function="evaluation_request", path="diary/services.py")
 part("commit", function="__exit__", path="django/db/transaction.py")
-part("after commit: publish + dispatched_at", function="evaluation_dispatch", path="diary/services.py")
+part("after commit: the publish", function="evaluation_dispatch", path="diary/services.py")
 part("guidance", function="guidance_for", path="diary/api.py")
 part("response: serialize", function="render", path="diary/api.py")
 part("response: JSON", function="rendered_content", path="rest_framework/response.py")
+part("list: the page's query", function="paginate_queryset", path="rest_framework/")
+part("list: serialize", function="data", path="rest_framework/serializers.py")
+part("list: the page's links", function="get_paginated_response", path="rest_framework/")
 part("db connection: health check", function="is_usable", path="django/db/backends")
 part("db connection: health check", function="is_usable", path="sigmd_portal/db/")
 part("db connection: close/reuse", function="close_old_connections", path="django/db/__init__.py")
@@ -321,7 +327,7 @@ def stopwatches_install() -> list[str]:
         ("    history row", simple_history.models.HistoricalRecords, "create_historical_record"),
         ("    outbox row (evaluation_request)", diary.services, "evaluation_request"),
         (
-            "    after commit: publish + dispatched_at (evaluation_dispatch)",
+            "    after commit: the publish (evaluation_dispatch)",
             diary.services,
             "evaluation_dispatch",
         ),
@@ -345,6 +351,10 @@ def run(requests: int, kind: str, *, profiles: int, show_sql: bool, show_tree: b
 
     def create(n: int) -> None:
         path = f"{prefix}/{profile_ids[n % profiles]}/{kind}/"
+        if LIST:
+            status, body = call("GET", path, None, token)
+            assert status == 200, (status, body[:300])
+            return
         status, body = call("POST", path, body_for(kind, n), token)
         assert status == 201, (status, body[:300])
         worker_done()
@@ -392,7 +402,9 @@ def run(requests: int, kind: str, *, profiles: int, show_sql: bool, show_tree: b
     def per(value: float) -> str:
         return f"{value / requests:.2f}"
 
-    print(f"POST {prefix}/{{id}}/{kind}/ × {requests}, {connection.vendor}, cache {cache_backend()}")
+    print(
+        f"{'GET' if LIST else 'POST'} {prefix}/{{id}}/{kind}/ × {requests}, {connection.vendor}, cache {cache_backend()}"
+    )
     print(
         f"per request: PostgreSQL round trips {per(round_trips)} = SQL statements {per(len(SQL))} ("
         + ", ".join(f"{k} {per(v)}" for k, v in statements.most_common())
@@ -436,6 +448,7 @@ def main() -> None:
         "--baseline", action="store_true", help="bench/prod.py's bare DRF insert (infections)"
     )
     parser.add_argument("--profiles", type=int, default=50, help="children written to in turn")
+    parser.add_argument("--list", action="store_true", help="GET the list's first page instead")
     parser.add_argument("--sql", action="store_true", help="print one request's SQL")
     parser.add_argument("--tree", action="store_true", help="print pyinstrument's call tree")
     args = parser.parse_args()
