@@ -17,6 +17,7 @@ from accounts.models import User
 from diary import clinical
 from diary.errors import IllegalTransition
 from diary.services import access_record
+from sigmd_portal.db.copy import rows_copy
 
 from . import rules
 from .models import Alert, AlertStatus, Priority
@@ -141,7 +142,7 @@ class AlertBook:
 
     def save(self) -> list[Alert]:
         """Write what changed (two statements); returns the new alerts."""
-        Alert.objects.bulk_create(self.new)
+        rows_copy(Alert, self.new)  # new alerts of profiles this evaluation holds: no conflict
         Alert.objects.bulk_update(list(self.grown.values()), ["evidence", "summary", "updated_at"])
         return self.new
 

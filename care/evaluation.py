@@ -91,22 +91,17 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
 
 
-def evaluation_run(*, request_id: Any, gather: bool = False) -> Outcome:
-    """One outbox row (a diary write's): waits for another evaluation of its profile to finish
-    rather than coming back busy, so the write's alert is never later than that evaluation. With
-    `gather`, every other row waiting now (up to a batch) is claimed and evaluated with it, set-based:
-    under a stream of writes one task does the work of many, and their own tasks find them done."""
-    return requests_run(request_ids=[request_id], wait=True, gather=EVALUATION_BATCH - 1 if gather else 0)
+def evaluation_run(*, request_id: Any) -> Outcome:
+    """One outbox row (an urgent entry's, or one sent again): waits for another evaluation of its
+    profile to finish rather than coming back busy, so the alert is never later than that one."""
+    return requests_run(request_ids=[request_id], wait=True)
 
 
-def requests_run(*, request_ids: list[Any], wait: bool = False, gather: int = 0) -> Outcome:
+def requests_run(*, request_ids: list[Any], wait: bool = False) -> Outcome:
     """Claim outbox rows (locking those rows only, so a diary write in flight never blocks the
     claim), lock their profiles for evaluation (NO KEY UPDATE: diary writes do not wait), evaluate
     them together and mark them done. Rows another worker holds — or, without `wait`, whose profile
-    another evaluation holds — come back busy, to be retried shortly. `gather` claims up to that many
-    other waiting rows too, never waiting for them (their own tasks retry what is busy). If the
-    batch fails, each row is tried alone, so one failing diary records its own attempt and never
-    blocks the others."""
+    another evaluation holds — come back busy, to be retried shortly."""
     now = timezone.now()
     outcome = Outcome()
     with transaction.atomic():
@@ -117,31 +112,53 @@ def requests_run(*, request_ids: list[Any], wait: bool = False, gather: int = 0)
             outcome.busy_ids += map(str, pending(unclaimed))
         births = profiles_lock({r.profile_id for r in requests}, wait=wait)
         outcome.busy_ids += [str(r.pk) for r in requests if r.profile_id not in births]
-        ready = [r for r in requests if r.profile_id in births]
-        if gather and ready:
-            # Waiting rows that never failed, oldest first (after a failure, a row waits for its backoff).
-            waiting = EvaluationRequest.objects.filter(attempts=0).exclude(pk__any=list(claimed))
-            others = list(claim(waiting, limit=gather))
-            births |= profiles_lock({r.profile_id for r in others} - set(births), wait=False)
-            ready += [r for r in others if r.profile_id in births]
-        if not ready:
-            return outcome
-        on = timezone.localdate(now)
-        births = {r.profile_id: births[r.profile_id] for r in ready}
-        try:
-            outcome.add(evaluated(births, ready, on=on, now=now))
-        except Exception as exc:  # one diary may be at fault: each row alone, recording its own
-            if len(ready) == 1:
-                return failed(outcome, ready[0], exc, now=now)
-            log.warning("batch of %s evaluations failed; trying each alone", len(ready), exc_info=True)
-            for request in ready:
-                try:
-                    outcome.add(
-                        evaluated({request.profile_id: births[request.profile_id]}, [request], on=on, now=now)
-                    )
-                except Exception as one:
-                    failed(outcome, request, one, now=now)
+        claimed_run(outcome, [r for r in requests if r.profile_id in births], births, now=now)
     return outcome
+
+
+def waiting_run(*, limit: int = EVALUATION_BATCH) -> Outcome:
+    """Every routine outbox row waiting now (never failed), oldest first, a batch at a time until
+    none is left. Rows whose profile another evaluation holds are left and come back busy."""
+    total, seen = Outcome(), set[Any]()
+    while True:
+        now, outcome = timezone.now(), Outcome()
+        with transaction.atomic():
+            waiting = EvaluationRequest.objects.filter(attempts=0)
+            if seen:  # claimed before in this run, their profiles busy: not again
+                waiting = waiting.exclude(pk__any=list(seen))
+            rows = list(claim(waiting, limit=limit))
+            seen |= {r.pk for r in rows}
+            births = profiles_lock({r.profile_id for r in rows}, wait=False)
+            outcome.busy_ids += [str(r.pk) for r in rows if r.profile_id not in births]
+            claimed_run(outcome, [r for r in rows if r.profile_id in births], births, now=now)
+        total.add(outcome)
+        if len(rows) < limit:
+            return total
+
+
+def claimed_run(
+    outcome: Outcome, ready: list[EvaluationRequest], births: dict[Any, date], *, now: datetime
+) -> None:
+    """Evaluate claimed rows whose profiles are locked, together. If that fails, each row is
+    tried alone, so one failing diary records its own attempt and never blocks the others."""
+    if not ready:
+        return
+    on = timezone.localdate(now)
+    births = {r.profile_id: births[r.profile_id] for r in ready}
+    try:
+        outcome.add(evaluated(births, ready, on=on, now=now))
+    except Exception as exc:  # one diary may be at fault: each row alone, recording its own
+        if len(ready) == 1:
+            failed(outcome, ready[0], exc, now=now)
+            return
+        log.warning("batch of %s evaluations failed; trying each alone", len(ready), exc_info=True)
+        for request in ready:
+            try:
+                outcome.add(
+                    evaluated({request.profile_id: births[request.profile_id]}, [request], on=on, now=now)
+                )
+            except Exception as one:
+                failed(outcome, request, one, now=now)
 
 
 def claim(rows: QuerySet[EvaluationRequest], *, limit: int | None = None) -> QuerySet[EvaluationRequest]:
@@ -171,7 +188,7 @@ def evaluated(
     """The work of one claim, in a savepoint: rolled back whole if anything in it fails."""
     with transaction.atomic():
         alerts = profiles_evaluate(births=births, on=on, now=now)
-        deliveries = alerts_notify(alerts=alerts, kind=DeliveryKind.ALERT)
+        deliveries = alerts_notify(alerts=alerts, kind=DeliveryKind.ALERT, fresh=True)
         EvaluationRequest.objects.filter(pk__any=[r.pk for r in requests]).update(
             processed_at=now, attempts=F("attempts") + 1
         )
@@ -272,7 +289,7 @@ def team_part_run(*, part_id: Any) -> Outcome:
             with transaction.atomic():
                 alerts = profiles_evaluate(births=births, on=timezone.localdate(now), now=now)
                 outcome.alert_ids = [str(a.pk) for a in alerts]
-                outcome.delivery_ids = alerts_notify(alerts=alerts, kind=DeliveryKind.ALERT)
+                outcome.delivery_ids = alerts_notify(alerts=alerts, kind=DeliveryKind.ALERT, fresh=True)
         except Exception:
             log.warning(
                 "team evaluation part %s failed; its profiles are evaluated one by one",

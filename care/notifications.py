@@ -29,18 +29,19 @@ def alert_notify(*, alert: Alert, kind: str) -> list[int]:
     return alerts_notify(alerts=[alert], kind=kind)
 
 
-def alerts_notify(*, alerts: list[Alert], kind: str) -> list[int]:
+def alerts_notify(*, alerts: list[Alert], kind: str, fresh: bool = False) -> list[int]:
     """In-app at once for every clinician who sees each alert; e-mail and push for urgent alerts
     and escalations (routine ones wait for the daily digest). Returns the deliveries to dispatch.
     A constant number of queries for any number of alerts (alerts without a team show to the
-    profile's managers only)."""
+    profile's managers only). `fresh`: alerts raised in this transaction (no inbox row yet)."""
     seeing = clinicians_seeing_each([a for a in alerts if a.team_id is not None])
     IN_APP.send_many(
         [
             message_for(recipient=c, kind=kind, alert_id=pk)
             for pk, clinicians in seeing.items()
             for c in clinicians
-        ]
+        ],
+        fresh=fresh,
     )
     immediate = {a.pk for a in alerts if a.priority == Priority.URGENT or kind == DeliveryKind.ESCALATION}
     wanted = [

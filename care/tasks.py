@@ -11,6 +11,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
+from diary import services
 from diary.services import EVALUATION_BATCH
 
 from . import evaluation, notifications, selectors
@@ -30,9 +31,9 @@ def deliveries_dispatch(delivery_ids: Iterable[int]) -> None:
 
 
 @shared_task(name="care.tasks.evaluate_profile", bind=True, max_retries=30)
-def evaluate_profile(self, request_id: str, gather: bool = False) -> list[str]:
-    """A diary write's outbox row (with `gather`, and the others waiting now)."""
-    outcome = evaluation.evaluation_run(request_id=request_id, gather=gather)
+def evaluate_profile(self, request_id: str) -> list[str]:
+    """One outbox row: an urgent entry's, or one that was busy."""
+    outcome = evaluation.evaluation_run(request_id=request_id)
     if outcome.busy:
         raise self.retry(countdown=BUSY_RETRY_SECONDS)
     deliveries_dispatch(outcome.delivery_ids)
@@ -47,6 +48,17 @@ def outcome_dispatch(outcome: evaluation.Outcome) -> None:
         except Exception:
             log.warning("evaluation %s not re-sent; the sweep will retry", request_id, exc_info=True)
     deliveries_dispatch(outcome.delivery_ids)
+
+
+@shared_task(name="care.tasks.evaluate_waiting")
+def evaluate_waiting() -> int:
+    """Every routine outbox row waiting (the routine writes of the last moment, together)."""
+    services.routine_kick_release()  # first: a row committed from now on sends another task
+    outcome = evaluation.waiting_run()
+    if outcome.busy:  # another evaluation holds some of their profiles: again shortly
+        services.evaluation_waiting_dispatch(countdown=BUSY_RETRY_SECONDS)
+    deliveries_dispatch(outcome.delivery_ids)
+    return len(outcome.alert_ids)
 
 
 @shared_task(name="care.tasks.evaluate_requests")

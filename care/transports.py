@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 
 from accounts.models import User
+from sigmd_portal.db.copy import rows_copy
 
 from .models import Channel, DeliveryKind, Notification, PushSubscription
 
@@ -102,12 +103,14 @@ class InAppTransport(Transport):
     def send(self, message: Message) -> None:
         self.send_many([message])
 
-    def send_many(self, messages: list[Message]) -> None:
-        """One statement for a whole fan-out; a notification already there stays as it is."""
-        Notification.objects.bulk_create(
-            [Notification(recipient=m.recipient, alert_id=m.alert_id, kind=m.kind) for m in messages],
-            ignore_conflicts=True,
-        )
+    def send_many(self, messages: list[Message], *, fresh: bool = False) -> None:
+        """One statement for a whole fan-out; a notification already there stays as it is.
+        `fresh`: alerts raised in this transaction, which cannot have one yet (written by COPY)."""
+        rows = [Notification(recipient=m.recipient, alert_id=m.alert_id, kind=m.kind) for m in messages]
+        if fresh:
+            rows_copy(Notification, rows)
+        else:
+            Notification.objects.bulk_create(rows, ignore_conflicts=True)
 
 
 EMAIL, PUSH, IN_APP = EmailTransport(), WebPushTransport(), InAppTransport()

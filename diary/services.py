@@ -10,10 +10,12 @@ from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from accounts.models import CareTeam, User
+from sigmd_portal.cache import FailOpenRedisCache
 
 from . import clinical
 from .errors import ReplayConflict, RuleViolation, StaleVersion
@@ -37,6 +39,7 @@ log = logging.getLogger(__name__)
 # The care app registers a Celery task under this name; the diary only knows the name.
 EVALUATE_PROFILE_TASK = "care.tasks.evaluate_profile"
 EVALUATE_REQUESTS_TASK = "care.tasks.evaluate_requests"  # a list of request ids
+EVALUATE_WAITING_TASK = "care.tasks.evaluate_waiting"  # every routine row waiting
 EVALUATION_BATCH = 500
 
 V = TypeVar("V", bound=models.Model)
@@ -46,18 +49,56 @@ V = TypeVar("V", bound=models.Model)
 
 
 def evaluation_dispatch(request_id: str, *, urgent: bool = False) -> None:
-    """Hand an outbox row to the worker — on the urgent queue for an entry that may raise an
-    urgent alert, alone; otherwise its task also takes the other rows waiting then (`gather`).
-    Failure is logged, not raised: the sweep retries (it goes by the row's age)."""
+    """Hand an outbox row to the worker: an entry that may raise an urgent alert alone, on the
+    urgent queue, at once; any other through the task for every routine row waiting. Failure is
+    logged, not raised: the sweep retries (it goes by the row's age)."""
     from sigmd_portal.celery import app
 
-    queue = settings.SIGMD_URGENT_QUEUE if urgent else settings.CELERY_TASK_DEFAULT_QUEUE
+    if not urgent:
+        evaluation_waiting_dispatch()
+        return
     try:
-        app.tasks[EVALUATE_PROFILE_TASK].apply_async(
-            args=[request_id], kwargs={"gather": not urgent}, queue=queue
-        )
+        app.tasks[EVALUATE_PROFILE_TASK].apply_async(args=[request_id], queue=settings.SIGMD_URGENT_QUEUE)
     except Exception:
         log.warning("evaluation %s not dispatched; the outbox sweep will retry", request_id, exc_info=True)
+
+
+# While a routine evaluation task is on its way (sent, not started), this key is set in Redis.
+ROUTINE_KICK = "sigmd.evaluation.routine_kick"
+ROUTINE_KICK_SECONDS = 5  # a task lost on its way holds back new ones no longer than this
+
+
+def routine_kick_take() -> bool:
+    """Whether to send the routine task: True unless one is on its way (it has not started, so it
+    will claim what is committed now). Always True without Redis to ask."""
+    cache = caches["default"]
+    if not isinstance(cache, FailOpenRedisCache):
+        return True
+    reached, added = cache.redis_only("add", ROUTINE_KICK, 1, ROUTINE_KICK_SECONDS)
+    return bool(added) or not reached
+
+
+def routine_kick_release() -> None:
+    """The routine task has started (or could not be sent): a write from now on sends another."""
+    cache = caches["default"]
+    if isinstance(cache, FailOpenRedisCache):
+        cache.redis_only("delete", ROUTINE_KICK)
+
+
+def evaluation_waiting_dispatch(*, countdown: float | None = None) -> None:
+    """Send the task that evaluates every routine outbox row waiting, a moment later
+    (SIGMD_EVALUATION_GATHER_SECONDS) — unless one is on its way already. Under a stream of writes
+    one task then evaluates many profiles together, set-based, instead of a task per write."""
+    from sigmd_portal.celery import app
+
+    if not routine_kick_take():
+        return
+    delay = settings.SIGMD_EVALUATION_GATHER_SECONDS if countdown is None else countdown
+    try:
+        app.tasks[EVALUATE_WAITING_TASK].apply_async(countdown=delay)
+    except Exception:
+        routine_kick_release()  # so the next write tries again
+        log.warning("routine evaluations not dispatched; the outbox sweep will retry", exc_info=True)
 
 
 def evaluation_request(*, profile_id: Any, urgent: bool = False) -> EvaluationRequest:

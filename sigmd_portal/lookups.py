@@ -8,6 +8,7 @@ lookup is a plain IN.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
@@ -23,8 +24,25 @@ class AnyOf(In):
             raise EmptyResultSet
         lhs, lhs_params = self.process_lhs(compiler, connection)
         field = self.lhs.output_field
+        db_type = field.db_type(connection)
+        if db_type in LITERAL_TYPES:
+            # Written as the array's text at once: psycopg's list dumper quotes element by element
+            # through a regular expression (about 2 ms for 500 UUIDs); a UUID's or an integer's
+            # text never needs quoting (to_python makes each value one, or refuses it).
+            literal = "{" + ",".join(literal_of(field.to_python(v)) for v in self.rhs) + "}"
+            return f"{lhs} = ANY(%s::{db_type}[])", (*lhs_params, literal)
         values = [field.get_db_prep_value(v, connection, prepared=True) for v in self.rhs]
         return f"{lhs} = ANY(%s)", (*lhs_params, values)
+
+
+# Column types whose values' text is safe in an array literal as it is.
+LITERAL_TYPES = {"uuid", "integer", "bigint"}
+
+
+def literal_of(value: Any) -> str:
+    if isinstance(value, uuid.UUID) or (isinstance(value, int) and not isinstance(value, bool)):
+        return str(value)
+    raise TypeError(f"not a UUID or an integer: {value!r}")
 
 
 Field.register_lookup(AnyOf)

@@ -528,6 +528,8 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Product knobs -----------------------------------------------------------------------
 SIGMD_EVALUATION_SWEEP_AGE = timedelta(seconds=env_int("SIGMD_EVALUATION_SWEEP_AGE_SECONDS", 60))
+# Routine writes are evaluated this long after the first of them, together (urgent ones at once).
+SIGMD_EVALUATION_GATHER_SECONDS = env_int("SIGMD_EVALUATION_GATHER_MS", 250) / 1000
 # A failing evaluation is retried with backoff, then parked for an operator after this many attempts.
 SIGMD_EVALUATION_MAX_ATTEMPTS = env_int("SIGMD_EVALUATION_MAX_ATTEMPTS", 8, minimum=1)
 # Processed outbox rows and finished deliveries are deleted after this many days.

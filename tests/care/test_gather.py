@@ -12,11 +12,12 @@ from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
-from care import evaluation
+from care import evaluation, tasks
 from care.models import Alert, TeamEvaluation, TeamEvaluationPart
 from care.tasks import sweep_evaluation_outbox
 from diary import services
 from diary.models import EvaluationRequest, Profile
+from sigmd_portal.celery import app as celery_app
 
 from .test_batch import a_patient, requests_for
 
@@ -60,56 +61,9 @@ def alerted() -> set:
     return set(Alert.objects.values_list("profile_id", flat=True))
 
 
-def test_a_writes_task_takes_every_row_waiting_with_it(teams):
-    north, south = teams
-    profiles = [a_patient(north), a_patient(south), a_patient(north, red_flag=False)]
-    first, *others = requests_for(profiles)
-    outcome = evaluation.evaluation_run(request_id=first, gather=True)
-    assert not outcome.busy and len(outcome.alert_ids) == 5
-    assert waiting() == set() and alerted() == {p.pk for p in profiles}
-    # Their own tasks then find nothing to do: not busy, nothing raised twice.
-    for request_id in others:
-        again = evaluation.evaluation_run(request_id=request_id, gather=True)
-        assert (again.alert_ids, again.busy) == ([], False)
-    assert Alert.objects.count() == 5
-
-
-def test_an_urgent_entrys_task_takes_its_own_row_alone(teams):
-    north, _ = teams
-    urgent, routine = a_patient(north), a_patient(north)
-    own, _ = requests_for([urgent, routine])
-    evaluation.evaluation_run(request_id=own, gather=False)
-    assert alerted() == {urgent.pk} and waiting() == {routine.pk}
-
-
-def test_a_row_waiting_after_a_failure_is_not_gathered_before_its_backoff(teams):
-    north, _ = teams
-    first, retried = a_patient(north), a_patient(north)
-    own, failed = requests_for([first, retried])
-    EvaluationRequest.objects.filter(pk=failed).update(
-        attempts=1, next_attempt_at=timezone.now() + dt.timedelta(minutes=1)
-    )
-    evaluation.evaluation_run(request_id=own, gather=True)
-    assert waiting() == {retried.pk}
-
-
-@pytest.mark.django_db(transaction=True)
-def test_gathering_never_waits_for_a_profile_another_evaluation_holds(require_postgres, teams):
-    north, _ = teams
-    mine, held = a_patient(north), a_patient(north)
-    own, other = requests_for([mine, held])
-    with EvaluationHolds(held):
-        outcome = evaluation.evaluation_run(request_id=own, gather=True)
-    assert not outcome.busy and alerted() == {mine.pk} and waiting() == {held.pk}
-    # The held profile's own task evaluates it once the other evaluation is done.
-    assert len(evaluation.evaluation_run(request_id=other, gather=True).alert_ids) == 2
-    assert waiting() == set()
-
-
-def test_a_teams_reevaluation_is_split_into_parts_covering_every_linked_profile_once(teams, monkeypatch):
-    north, _ = teams
-    monkeypatch.setattr(evaluation, "EVALUATION_BATCH", 5)
-    profiles = [a_patient(north, red_flag=False) for _ in range(12)]
+@pytest.fixture
+def batches(monkeypatch) -> list:
+    """The profiles of each batch evaluated, as each is evaluated."""
     seen: list = []
     real = evaluation.profiles_evaluate
 
@@ -118,12 +72,91 @@ def test_a_teams_reevaluation_is_split_into_parts_covering_every_linked_profile_
         return real(births=births, **kwargs)
 
     monkeypatch.setattr(evaluation, "profiles_evaluate", recorded)
+    return seen
+
+
+def test_the_routine_task_takes_every_row_waiting_in_batches(teams, batches):
+    north, south = teams
+    profiles = [a_patient(north), a_patient(south), a_patient(north, red_flag=False)]
+    requests_for(profiles)
+    outcome = evaluation.waiting_run(limit=2)
+    assert not outcome.busy and len(outcome.alert_ids) == 5 and [len(b) for b in batches] == [2, 1]
+    assert waiting() == set() and alerted() == {p.pk for p in profiles}
+    assert evaluation.waiting_run().alert_ids == []  # nothing left: nothing raised twice
+
+
+def test_a_row_waiting_after_a_failure_is_left_for_its_backoff(teams):
+    north, _ = teams
+    first, retried = a_patient(north), a_patient(north)
+    _, failed = requests_for([first, retried])
+    EvaluationRequest.objects.filter(pk=failed).update(
+        attempts=1, next_attempt_at=timezone.now() + dt.timedelta(minutes=1)
+    )
+    evaluation.waiting_run()
+    assert waiting() == {retried.pk}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_routine_task_never_waits_for_a_profile_another_evaluation_holds(require_postgres, teams):
+    north, _ = teams
+    mine, held = a_patient(north), a_patient(north)
+    _, other = requests_for([mine, held])
+    with EvaluationHolds(held):
+        outcome = evaluation.waiting_run()
+    assert outcome.busy_ids == [other] and alerted() == {mine.pk} and waiting() == {held.pk}
+    # Sent again shortly (care.tasks.evaluate_waiting), it evaluates it once the other is done.
+    assert len(evaluation.waiting_run().alert_ids) == 2
+    assert waiting() == set()
+
+
+def test_routine_writes_while_the_routine_task_is_on_its_way_send_nothing_more(
+    require_redis, teams, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Under a stream of writes, one task for many: a write sends the routine task only when none
+    is on its way; that task, once started, takes every row waiting and lets the next write send."""
+    north, _ = teams
+    sent: list = []
+    monkeypatch.setattr(celery_app.tasks[services.EVALUATE_WAITING_TASK], "apply_async",
+                        lambda **kw: sent.append(kw))  # fmt: skip
+    profiles = [a_patient(north, red_flag=False) for _ in range(4)]
+    services.routine_kick_release()
+    with django_capture_on_commit_callbacks(execute=True):
+        for profile in profiles:
+            with transaction.atomic():
+                services.evaluation_request(profile_id=profile.pk)
+    assert len(sent) == 1 and sent[0]["countdown"] == pytest.approx(0.25)  # the first write's
+    tasks.evaluate_waiting()  # the worker, a moment later
+    assert waiting() == set() and alerted() == {p.pk for p in profiles}
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        services.evaluation_request(profile_id=profiles[0].pk)
+    assert len(sent) == 2  # the task had started: the next write sent another
+
+
+def test_a_routine_task_that_could_not_be_sent_lets_the_next_write_try(require_redis, monkeypatch):
+    def broker_down(**kw):
+        raise ConnectionError("broker away")
+
+    task = celery_app.tasks[services.EVALUATE_WAITING_TASK]
+    monkeypatch.setattr(task, "apply_async", broker_down)
+    services.routine_kick_release()
+    services.evaluation_waiting_dispatch()
+    sent: list = []
+    monkeypatch.setattr(task, "apply_async", lambda **kw: sent.append(kw))
+    services.evaluation_waiting_dispatch()
+    assert len(sent) == 1
+
+
+def test_a_teams_reevaluation_is_split_into_parts_covering_every_linked_profile_once(
+    teams, monkeypatch, batches
+):
+    north, _ = teams
+    monkeypatch.setattr(evaluation, "EVALUATION_BATCH", 5)
+    profiles = [a_patient(north, red_flag=False) for _ in range(12)]
+    seen = batches
     row = TeamEvaluation.objects.create(team=north)
     parts = evaluation.team_evaluation_run(team_evaluation_id=row.pk)
     assert len(parts) == 3
-    assert (
-        evaluation.team_evaluation_run(team_evaluation_id=row.pk) == []
-    )  # done: a second run splits nothing
+    assert evaluation.team_evaluation_run(team_evaluation_id=row.pk) == []  # done: nothing split again
     latecomer = a_patient(north, red_flag=False)  # linked after the split: the open-ended last part has it
     for part_id in parts:
         evaluation.team_part_run(part_id=part_id)

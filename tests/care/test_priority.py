@@ -48,12 +48,19 @@ def test_a_red_flag_entry_and_its_emails_take_the_urgent_queue_a_routine_one_doe
     assert client.post(f"/api/v1/profiles/{adult.id}/symptoms/", urgent, format="json").status_code == 201
     assert wait_for(lambda: len(mailoutbox) >= 1, timeout=20)
     assert all_evaluated()
-    evaluations = [
-        (k, queue) for k, (name, queue) in enumerate(published) if name == "care.tasks.evaluate_profile"
+    sent = [
+        (k, name, queue)
+        for k, (name, queue) in enumerate(published)
+        if name.startswith("care.tasks.evaluate")
     ]
-    assert evaluations[0] == (0, settings.CELERY_TASK_DEFAULT_QUEUE)
-    # The urgent write's own (a busy row's retry, published by the worker, may come between).
-    assert any(k >= before_urgent and queue == settings.SIGMD_URGENT_QUEUE for k, queue in evaluations)
+    # The routine write sends the task for every routine row waiting, on the default queue.
+    assert sent[0] == (0, "care.tasks.evaluate_waiting", settings.CELERY_TASK_DEFAULT_QUEUE)
+    # The urgent write sends its own row alone, on the urgent queue (a busy row's retry, published
+    # by the worker, may come between).
+    assert any(
+        k >= before_urgent and (name, queue) == ("care.tasks.evaluate_profile", settings.SIGMD_URGENT_QUEUE)
+        for k, name, queue in sent
+    )
     deliveries = {queue for name, queue in published if name == "care.tasks.deliver"}
     assert deliveries == {settings.SIGMD_URGENT_QUEUE}
 
