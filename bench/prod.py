@@ -105,7 +105,8 @@ class Services:
         return proc
 
     def gunicorn(self, name: str, port: int, settings: str) -> None:
-        self.start(
+        self.gunicorns = getattr(self, "gunicorns", {})
+        self.gunicorns[name] = self.start(
             name,
             [
                 PY,
@@ -132,6 +133,25 @@ class Services:
                        "--loglevel", "warning", "-Q", os.environ.get("BENCH_QUEUES", "urgent,celery")]
         )  # fmt: skip
         time.sleep(4)
+
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU time used so far by each part of the production shape: the web processes, the
+        worker and PostgreSQL (each with its children)."""
+        tick = os.sysconf("SC_CLK_TCK")
+        roots = {"web": self.gunicorns["app"].pid, "worker": self.worker_proc.pid}
+        pidfile = ROOT / "var" / "bench-pg" / "postmaster.pid"
+        if pidfile.exists():
+            roots["PostgreSQL"] = int(pidfile.read_text().split()[0])
+        used = {}
+        for name, root in roots.items():
+            out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(root)], capture_output=True, text=True)  # noqa: S607, S603 — ps from PATH, our own pids
+            total = 0
+            for pid in [str(root), *out.stdout.split()]:
+                with suppress(FileNotFoundError, ProcessLookupError):
+                    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                    total += int(fields[11]) + int(fields[12])  # utime, stime
+            used[name] = total / tick
+        return used
 
     def worker_rss_mb(self) -> float:
         """Memory of the worker and its pool processes, in MB: their proportional set size (PSS),
@@ -329,9 +349,14 @@ def bench_create(svc: Services, world: dict) -> None:
     the demo mix each), linked to the team; the bare insert writes to the same ones."""
     writers = world["writers"]
     bare = wrk(svc.bare_port, "/", paths=[f"/bare/{p}/infections/" for p in writers])
+    before, started = svc.cpu_seconds(), time.monotonic()
     app = wrk(
         svc.app_port, "/", token=world["token"], paths=[f"/api/v1/profiles/{p}/infections/" for p in writers]
     )
+    after, seconds = svc.cpu_seconds(), time.monotonic() - started
+    split = ", ".join(f"{name} {(after[name] - before[name]) * 1000 / app['requests']:.1f}" for name in after)
+    print(f"  CPU per write while the create load ran (ms): {split}; "
+          f"{sum(after.values()) - sum(before.values()):.1f} of {2 * seconds:.1f} core-seconds", flush=True)  # fmt: skip
     ratio = app["rps"] / bare["rps"]
     record("diary create, worker live: req/s", f"{app['rps']:.1f} (non-2xx {app['non2xx']})",
            f"{bare['rps']:.1f} (bare DRF)", "≥ 0.5 × baseline", ratio >= 0.5)  # fmt: skip
@@ -637,9 +662,7 @@ def build_world() -> dict:
     write_profile, backlog_profile, replay_profile, list_profile = own[:4]
     alert_profiles = own[4:]
     seed.link_all(team, alert_profiles)
-    writers = seed.seed_profiles(WRITERS, today=today, seed=13)
-    seed.link_all(team, writers)
-    for pid in (*own, *writers):
+    for pid in own:
         ProfileManager.objects.create(profile_id=pid, user=parent)
     # A year of symptom entries, one a day, on the list profile.
     from diary.models import SymptomEntry
@@ -651,8 +674,21 @@ def build_world() -> dict:
         "email": email, "team_id": str(team.pk), "region_team_id": str(region.pk),
         "write_profile": str(write_profile), "backlog_profile": str(backlog_profile),
         "replay_profile": str(replay_profile), "list_profile": str(list_profile),
-        "alert_profiles": [str(p) for p in alert_profiles], "writers": [str(p) for p in writers],
+        "alert_profiles": [str(p) for p in alert_profiles], "writers": writers_seed(parent, team),
     }  # fmt: skip
+
+
+def writers_seed(parent, team) -> list[str]:
+    """The children the create load writes to: 50 entries of the demo mix each, linked to the team."""
+    from django.utils import timezone
+
+    from bench import seed
+    from diary.models import ProfileManager
+
+    writers = seed.seed_profiles(WRITERS, today=timezone.localdate(), seed=13)
+    seed.link_all(team, writers)
+    ProfileManager.objects.bulk_create(ProfileManager(profile_id=pid, user=parent) for pid in writers)
+    return [str(p) for p in writers]
 
 
 def alerts_forget(world: dict) -> None:
@@ -727,6 +763,13 @@ def measure(own: Postgres | None) -> None:
     if reuse:
         world = json.loads(saved.read_text())
         alerts_forget(world)
+        if "writers" not in world:  # seeded by an earlier bench
+            from accounts.models import CareTeam, User
+
+            world["writers"] = writers_seed(
+                User.objects.get(email=world["email"]), CareTeam.objects.get(pk=world["team_id"])
+            )
+            saved.write_text(json.dumps(world))
     else:
         world = build_world()
         saved.write_text(json.dumps(world))
