@@ -26,6 +26,7 @@ from diary.models import (
 )
 from diary.read_together import Part, read_together
 from diary.selectors import summary_of, summary_parts
+from sigmd_portal.db import uuids_as_text
 
 from . import rules
 from .models import (
@@ -217,13 +218,15 @@ def facts_of(births: dict[Any, date], *, on: date, lookback_days: int) -> dict[A
     """The plain facts the rules read for many profiles (profile id -> date of birth): four
     queries of plain tuples, however many profiles and however long their diaries."""
     ids = list(births)
-    found = {
-        name: by_profile(ids, part.rows.values_list("profile_id", *part.fields), FACT_MAKERS[name])
-        for name, part in facts_parts(ids, on=on, lookback_days=lookback_days).items()
-    }
+    texts = [str(pk) for pk in ids]  # the rows' ids come as text (the facts keep them as text)
+    with uuids_as_text():
+        found = {
+            name: by_profile(texts, part.rows.values_list("profile_id", *part.fields), FACT_MAKERS[name])
+            for name, part in facts_parts(ids, on=on, lookback_days=lookback_days).items()
+        }
     return {
-        pk: rules.Facts(date_of_birth=births[pk], **{name: tuple(found[name][pk]) for name in found})
-        for pk in ids
+        pk: rules.Facts(date_of_birth=births[pk], **{name: tuple(found[name][text]) for name in found})
+        for pk, text in zip(ids, texts, strict=True)
     }
 
 
@@ -238,11 +241,11 @@ def facts_from_rows(profile: Profile, rows: Mapping[str, Iterable[Any]]) -> rule
     )
 
 
-def by_profile(ids: list[Any], rows: Iterable[tuple], make: Callable[..., T]) -> dict[Any, list[T]]:
-    """Rows of (profile id, *values) as each profile's list of make(*values)."""
-    found: dict[Any, list[T]] = {pk: [] for pk in ids}
+def by_profile(texts: list[str], rows: Iterable[tuple], make: Callable[..., T]) -> dict[str, list[T]]:
+    """Rows of (profile id, *values) as each profile's list of make(*values), by the id's text."""
+    found: dict[str, list[T]] = {text: [] for text in texts}
     for profile_id, *values in rows:
-        found[profile_id].append(make(*values))
+        found[str(profile_id)].append(make(*values))  # text already on PostgreSQL (uuids_as_text)
     return found
 
 

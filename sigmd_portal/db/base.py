@@ -24,6 +24,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.backends.postgresql import base
+from psycopg.types.string import TextLoader
 
 try:  # psycopg's C extension (psycopg[binary]); its classes are not in the type stubs
     CTimestamptzLoader: Any = import_module("psycopg_binary._psycopg").TimestamptzLoader
@@ -32,11 +33,15 @@ except (ImportError, AttributeError):
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
+    uuids_as_text = False  # see sigmd_portal.db.uuids_as_text
+
     def create_cursor(self, name: str | None = None) -> Any:
         cursor = super().create_cursor(name)
         if CTimestamptzLoader is not None and settings.USE_TZ and self.timezone_name == "UTC":
             # The cursor's own map (Django's check on the connection's loader stays as it is).
             cursor.adapters.register_loader("timestamptz", CTimestamptzLoader)
+        if self.uuids_as_text:
+            cursor.adapters.register_loader("uuid", TextLoader)
         return cursor
 
     def is_usable(self) -> bool:

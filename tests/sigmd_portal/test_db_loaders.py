@@ -1,12 +1,14 @@
 """Timestamps come back through psycopg's C loader on PostgreSQL: the same instants, aware, in UTC,
-whatever the query (a plain cursor or the server-side one of `.iterator()`)."""
+whatever the query (a plain cursor or the server-side one of `.iterator()`). Inside
+`uuids_as_text`, UUID columns come back as their text, and as UUIDs again after."""
 
 import datetime as dt
 
 import pytest
 from django.db import connection
 
-from diary.models import SymptomEntry
+from diary.models import Profile, SymptomEntry
+from sigmd_portal.db import uuids_as_text
 from tests.factories import ProfileFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,3 +23,11 @@ def test_a_timestamp_reads_back_as_the_instant_written(require_postgres):
     with connection.cursor() as cursor:
         loader = cursor.cursor.adapters.get_loader(cursor.cursor.adapters.types["timestamptz"].oid, 0)
     assert loader.__module__.startswith("psycopg_binary")  # the C one
+
+
+def test_uuids_read_as_their_text_only_inside_uuids_as_text(require_postgres):
+    profile = ProfileFactory()
+    rows = Profile.objects.filter(pk=profile.pk).values_list("pk", flat=True)
+    with uuids_as_text():
+        assert list(rows) == [str(profile.pk)]
+    assert list(rows.all()) == [profile.pk]
