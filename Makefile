@@ -46,7 +46,8 @@ lock:
 	uv pip compile pyproject.toml --python-version 3.11 --extra dev -o requirements/dev.lock
 
 # The production shape (gunicorn, PostgreSQL, Redis, a Celery worker, wrk) beside its baselines;
-# then the in-process micro-benchmarks. Needs PostgreSQL and Redis running.
+# then the in-process micro-benchmarks. Needs Redis running and PostgreSQL installed (the bench
+# starts a cluster of its own in var/bench-pg; BENCH_PG=postgres://... uses another instead).
 bench: install
 	command -v wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq wrk postgresql-client)
 	$(PY) bench/prod.py
