@@ -36,6 +36,18 @@ def a_patient(team, *, ears: int = 4, red_flag: bool = True):
     return profile
 
 
+def rules_crash_on(poisoned, monkeypatch) -> None:
+    """Any evaluation that includes this profile fails, as a diary the rules crash on would."""
+    real = evaluation.profiles_evaluate
+
+    def fails_on_the_poisoned_diary(*, births, **kwargs):
+        if poisoned.pk in births:
+            raise RuntimeError("this diary crashes the rules")
+        return real(births=births, **kwargs)
+
+    monkeypatch.setattr(evaluation, "profiles_evaluate", fails_on_the_poisoned_diary)
+
+
 def requests_for(profiles) -> list[str]:
     return [str(EvaluationRequest.objects.create(profile=p).pk) for p in profiles]
 
@@ -83,14 +95,7 @@ def test_evaluating_a_batch_twice_changes_nothing(teams):
 def test_one_failing_diary_records_its_own_failure_and_the_rest_of_its_batch_is_evaluated(teams, monkeypatch):
     north, _ = teams
     healthy, poisoned = a_patient(north), a_patient(north)
-    real = evaluation.profiles_evaluate
-
-    def fails_on_the_poisoned_diary(*, births, **kwargs):
-        if poisoned.pk in births:
-            raise RuntimeError("this diary crashes the rules")
-        return real(births=births, **kwargs)
-
-    monkeypatch.setattr(evaluation, "profiles_evaluate", fails_on_the_poisoned_diary)
+    rules_crash_on(poisoned, monkeypatch)
     ok, bad = requests_for([healthy, poisoned])
     outcome = evaluation.requests_run(request_ids=[ok, bad])
     assert outcome.failed_ids == [bad]

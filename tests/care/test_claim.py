@@ -2,8 +2,6 @@
 the same profile is in flight (issue 12's skip bug, reproduced on PostgreSQL first); a busy row
 is retried at once; writes while a request waits are coalesced into it."""
 
-import threading
-
 import pytest
 from django.db import connection, transaction
 from django.utils import timezone
@@ -14,45 +12,27 @@ from diary.models import EvaluationRequest, SymptomEntry
 from diary.services import evaluation_request
 from tests.conftest import client_for
 
+from .held import HeldElsewhere
 from .test_pipeline import ear_infection, log
 
 
-class WriteInFlight:
+def write_in_flight(profile) -> HeldElsewhere:
     """Another connection inserts a diary entry for the profile and holds its transaction open
     with the foreign-key check done: it holds FOR KEY SHARE on the profile row, as a real write
     does while it commits (Django's constraints are deferred to the commit; here made immediate)."""
 
-    def __init__(self, profile):
-        self.profile, self.started, self.release = profile, threading.Event(), threading.Event()
-        self.thread = threading.Thread(target=self.run)
+    def write() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        SymptomEntry.objects.create(profile=profile, recorded_at=timezone.now(), symptoms=["cough"])
 
-    def run(self):
-        try:
-            with transaction.atomic():
-                with connection.cursor() as cursor:
-                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                SymptomEntry.objects.create(
-                    profile=self.profile, recorded_at=timezone.now(), symptoms=["cough"]
-                )
-                self.started.set()
-                self.release.wait(10)
-        finally:
-            connection.close()
-
-    def __enter__(self):
-        self.thread.start()
-        assert self.started.wait(10)
-        return self
-
-    def __exit__(self, *exc):
-        self.release.set()
-        self.thread.join()
+    return HeldElsewhere(write)
 
 
 @pytest.mark.django_db(transaction=True)
 def test_the_old_join_claim_skips_while_a_write_is_in_flight(require_postgres, linked_child):
     request = EvaluationRequest.objects.create(profile=linked_child)
-    with WriteInFlight(linked_child), transaction.atomic():
+    with write_in_flight(linked_child), transaction.atomic():
         joined = (
             EvaluationRequest.objects.select_for_update(skip_locked=True)
             .select_related("profile")
@@ -75,7 +55,7 @@ def test_an_evaluation_runs_while_a_write_to_the_profile_is_in_flight(require_po
         log(client_for(owner), linked_child, ear_infection(d))
     Alert.objects.all().delete()  # each write was evaluated as it committed; start again
     request = EvaluationRequest.objects.create(profile=linked_child)
-    with WriteInFlight(linked_child):
+    with write_in_flight(linked_child):
         outcome = evaluation.evaluation_run(request_id=request.pk)
     assert not outcome.busy and len(outcome.alert_ids) == 1
     request.refresh_from_db()

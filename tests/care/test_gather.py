@@ -19,36 +19,16 @@ from diary import services
 from diary.models import EvaluationRequest, Profile
 from sigmd_portal.celery import app as celery_app
 
-from .test_batch import a_patient, requests_for
+from .held import HeldElsewhere
+from .test_batch import a_patient, requests_for, rules_crash_on
 
 pytestmark = pytest.mark.django_db
 
 
-class EvaluationHolds:
+def evaluation_holds(profile) -> HeldElsewhere:
     """Another connection holds a profile's evaluation lock (NO KEY UPDATE), as a worker does
     while it evaluates that profile."""
-
-    def __init__(self, profile):
-        self.profile, self.started, self.release = profile, threading.Event(), threading.Event()
-        self.thread = threading.Thread(target=self.run)
-
-    def run(self):
-        try:
-            with transaction.atomic():
-                Profile.objects.select_for_update(no_key=True).filter(pk=self.profile.pk).get()
-                self.started.set()
-                self.release.wait(10)
-        finally:
-            connection.close()
-
-    def __enter__(self):
-        self.thread.start()
-        assert self.started.wait(10)
-        return self
-
-    def __exit__(self, *exc):
-        self.release.set()
-        self.thread.join()
+    return HeldElsewhere(lambda: Profile.objects.select_for_update(no_key=True).filter(pk=profile.pk).get())
 
 
 def waiting() -> set:
@@ -101,7 +81,7 @@ def test_the_routine_task_never_waits_for_a_profile_another_evaluation_holds(req
     north, _ = teams
     mine, held = a_patient(north), a_patient(north)
     _, other = requests_for([mine, held])
-    with EvaluationHolds(held):
+    with evaluation_holds(held):
         outcome = evaluation.waiting_run()
     assert outcome.busy_ids == [other] and alerted() == {mine.pk} and waiting() == {held.pk}
     # Sent again shortly (care.tasks.evaluate_waiting), it evaluates it once the other is done.
@@ -173,14 +153,7 @@ def test_a_failing_part_hands_each_profile_to_its_own_outbox_row(
 ):
     north, _ = teams
     healthy, poisoned = a_patient(north), a_patient(north)
-    real = evaluation.profiles_evaluate
-
-    def fails_on_the_poisoned_diary(*, births, **kwargs):
-        if poisoned.pk in births:
-            raise RuntimeError("this diary crashes the rules")
-        return real(births=births, **kwargs)
-
-    monkeypatch.setattr(evaluation, "profiles_evaluate", fails_on_the_poisoned_diary)
+    rules_crash_on(poisoned, monkeypatch)
     (part,) = evaluation.team_evaluation_run(team_evaluation_id=TeamEvaluation.objects.create(team=north).pk)
     with django_capture_on_commit_callbacks(execute=True):  # the rows' batch runs in-process here
         evaluation.team_part_run(part_id=part)
@@ -199,7 +172,7 @@ def test_a_part_gives_a_profile_another_evaluation_holds_its_own_outbox_row(
     dispatched: list = []
     monkeypatch.setattr(services, "evaluation_batches_dispatch", dispatched.extend)  # what the worker is sent
     (part,) = evaluation.team_evaluation_run(team_evaluation_id=TeamEvaluation.objects.create(team=north).pk)
-    with EvaluationHolds(held):
+    with evaluation_holds(held):
         evaluation.team_part_run(part_id=part)
     assert alerted() == {free.pk} and waiting() == {held.pk}
     assert len(dispatched) == 1  # its own row, sent once the part committed
