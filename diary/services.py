@@ -3,8 +3,10 @@ profile to be evaluated (the outbox row), so no entry goes unevaluated."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import secrets
+import uuid
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
@@ -12,6 +14,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.cache import caches
 from django.db import IntegrityError, models, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import CareTeam, User
@@ -108,17 +111,69 @@ def evaluation_request(*, profile_id: Any, urgent: bool = False) -> EvaluationRe
     it until we commit, so its evaluation cannot begin before this write is visible): one row per
     profile however many writes wait. A request being evaluated now (locked by the worker) or
     waiting after a failure gets a new row."""
-    waiting = (
-        EvaluationRequest.objects.select_for_update(skip_locked=True)
-        .filter(profile_id=profile_id, processed_at__isnull=True, parked_at__isnull=True, attempts=0)
-        .order_by("created_at")
-        .first()
-    )
-    request = waiting or EvaluationRequest.objects.create(profile_id=profile_id)
+    if transaction.get_connection().vendor == "postgresql":
+        request = _outbox_row_one_statement(profile_id)
+    else:
+        request = _waiting_request(profile_id).first() or EvaluationRequest.objects.create(
+            profile_id=profile_id
+        )
     # Dispatched again even when coalesced: a lost earlier dispatch must not delay this write
     # until the sweep, and a second task for a row already done finds nothing to do.
     transaction.on_commit(lambda: evaluation_dispatch(str(request.pk), urgent=urgent), robust=True)
     return request
+
+
+# An outbox row a new write may join: not started, never failed, not parked.
+OUTBOX_REUSABLE = {"processed_at__isnull": True, "parked_at__isnull": True, "attempts": 0}
+
+
+def _waiting_request(profile_id: Any) -> QuerySet[EvaluationRequest]:
+    """The profile's outbox row a new write may join, locked (skipped while a worker holds it)."""
+    return (
+        EvaluationRequest.objects.select_for_update(skip_locked=True)
+        .filter(profile_id=profile_id, **OUTBOX_REUSABLE)
+        .order_by("created_at")[:1]
+    )
+
+
+_ANY_PROFILE = uuid.UUID(int=0)  # stands for the profile while the statement is built
+
+
+@functools.cache
+def _outbox_statement() -> tuple[str, tuple[Any, ...]]:
+    """evaluation_request's lock-or-insert as one PostgreSQL statement, built once from the ORM's
+    own query (one round trip instead of two on every diary write, and no query compiled per
+    write): the waiting row locked, or else a new row; that row either way."""
+    from psycopg import sql
+
+    waiting, params = _waiting_request(_ANY_PROFILE).query.sql_with_params()
+    meta = EvaluationRequest._meta
+    columns = sql.SQL(", ").join(sql.Identifier(f.column) for f in meta.concrete_fields)
+    statement = sql.SQL(
+        "WITH waiting AS ({waiting}), added AS ("
+        " INSERT INTO {table} ({columns}) SELECT {values} WHERE NOT EXISTS (SELECT FROM waiting)"
+        " RETURNING {columns}"
+        ") SELECT * FROM waiting UNION ALL SELECT * FROM added"
+    ).format(
+        waiting=sql.SQL(waiting),  # the ORM's own SQL, its values as %s parameters
+        table=sql.Identifier(meta.db_table),
+        columns=columns,
+        values=sql.SQL(", ").join(sql.Placeholder() * len(meta.concrete_fields)),
+    )
+    return statement.as_string(transaction.get_connection().connection), params
+
+
+def _outbox_row_one_statement(profile_id: Any) -> EvaluationRequest:
+    connection = transaction.get_connection()
+    sql, waiting_params = _outbox_statement()
+    new = EvaluationRequest(profile_id=profile_id)
+    fields = EvaluationRequest._meta.concrete_fields
+    params = [profile_id if p == _ANY_PROFILE else p for p in waiting_params]
+    params += [f.get_db_prep_save(f.pre_save(new, True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return EvaluationRequest.from_db(connection.alias, [f.attname for f in fields], row)
 
 
 def may_raise_urgent_alert(row: Any, *, date_of_birth: date) -> bool:
@@ -160,7 +215,7 @@ def evaluation_requests(*, profile_ids: Any) -> list[str]:
     ids = list(profile_ids)
     waiting = list(
         EvaluationRequest.objects.select_for_update(skip_locked=True)
-        .filter(profile_id__in=ids, processed_at__isnull=True, parked_at__isnull=True, attempts=0)
+        .filter(profile_id__in=ids, **OUTBOX_REUSABLE)
         .values_list("pk", "profile_id")
     )
     covered = {profile_id for _, profile_id in waiting}

@@ -4,10 +4,12 @@ is retried at once; writes while a request waits are coalesced into it."""
 
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from care import evaluation, tasks
 from care.models import Alert
+from diary import services
 from diary.models import EvaluationRequest, SymptomEntry
 from diary.services import evaluation_request
 from tests.conftest import client_for
@@ -92,3 +94,32 @@ def test_a_request_waiting_after_a_failure_is_not_reused(linked_child):
     failed = evaluation_request(profile_id=linked_child.pk)
     EvaluationRequest.objects.filter(pk=failed.pk).update(attempts=1, next_attempt_at=timezone.now())
     assert evaluation_request(profile_id=linked_child.pk).pk != failed.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_while_the_worker_holds_the_waiting_row_gets_a_row_of_its_own(
+    require_postgres, linked_child, monkeypatch
+):
+    monkeypatch.setattr(services, "evaluation_dispatch", lambda *a, **kw: None)  # rows stay waiting
+    with transaction.atomic():
+        waiting = evaluation_request(profile_id=linked_child.pk)
+
+    def worker_claims() -> None:
+        EvaluationRequest.objects.select_for_update().filter(pk=waiting.pk).get()
+
+    with HeldElsewhere(worker_claims), transaction.atomic():
+        own = evaluation_request(profile_id=linked_child.pk)
+    assert own.pk != waiting.pk  # not waited for, not joined: the worker may have read the diary
+    with transaction.atomic():
+        assert evaluation_request(profile_id=linked_child.pk).pk == waiting.pk  # released: joined
+
+
+@pytest.mark.django_db
+def test_a_write_asks_for_its_evaluation_in_one_statement_on_postgresql(require_postgres, linked_child):
+    for expect_new in (True, False):
+        with CaptureQueriesContext(connection) as queries, transaction.atomic():
+            request = evaluation_request(profile_id=linked_child.pk)
+        assert len([q for q in queries if "diary_evaluationrequest" in q["sql"]]) == 1
+        stored = EvaluationRequest.objects.get(pk=request.pk)
+        assert (stored.profile_id, stored.attempts, stored.processed_at) == (linked_child.pk, 0, None)
+        assert EvaluationRequest.objects.filter(profile=linked_child).count() == 1, expect_new
