@@ -23,7 +23,7 @@ from care.selectors import alerts_visible_to, team_in_force
 from diary.access import profiles_managed_by, profiles_visible_to
 from diary.api import ProfileScopedView
 from diary.models import Profile
-from sigmd_portal.throttles import AtomicRateThrottle, UserRateThrottle
+from sigmd_portal.throttles import UserRateThrottle
 
 from . import erasure, services
 from .export import account_export_chunks
@@ -208,10 +208,10 @@ class ShareLinkDetailView(GenericAPIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class DefaultedUserThrottle(AtomicRateThrottle, UserRateThrottle):
+class DefaultedUserThrottle(UserRateThrottle):
     """A per-account throttle whose rate is REST_FRAMEWORK's DEFAULT_THROTTLE_RATES[scope] when
-    the settings name one, else `default_rate`. Atomic: the erasure's guesses at the password,
-    sent at once, are counted one by one."""
+    the settings name one, else `default_rate`. Atomic, as every throttle: the erasure's guesses
+    at the password, sent at once, are counted one by one."""
 
     default_rate = ""
 

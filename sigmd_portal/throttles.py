@@ -1,11 +1,14 @@
 """DRF throttles that identify an anonymous client by `client_ip`, like everything else, and
-count in Redis with one round trip.
+count atomically, in Redis with one round trip.
 
 DRF's throttle keeps each client's request times as one pickled list in the cache: it reads the
-list, drops the times older than the window, and writes it back, two round trips per request.
-Here the same times are a Redis list that one script trims, checks and appends to: one round
-trip, the same rule (at most N requests in any window of the rate's length). While Redis is away
-DRF's own code counts instead, in the fail-open cache's process memory, so limits hold per process.
+list, drops the times older than the window, and writes it back, two round trips per request,
+and requests arriving together all read the same list and all pass (50 parallel requests against
+a limit of 30 were 50 answered). Here the same times are a Redis list that one script trims,
+checks and appends to: one round trip, atomic, the same rule (at most N requests in any window
+of the rate's length). Without Redis to ask (away, or a cache without it) each request takes a
+slot with the cache's atomic add/incr (`slot_take`, as the wrong-code limit does) in fixed
+windows of the rate's period, in the fail-open cache's process memory: limits hold per process.
 """
 
 from __future__ import annotations
@@ -39,7 +42,8 @@ return {1, count + 1}
 
 
 class OneRoundTripMixin:
-    """The sliding log of DRF's SimpleRateThrottle, kept in Redis by one script."""
+    """The sliding log of DRF's SimpleRateThrottle kept in Redis by one script; fixed windows in
+    the cache at hand without Redis. Either way atomic."""
 
     rate: str | None
     key: str | None
@@ -47,30 +51,35 @@ class OneRoundTripMixin:
     duration: int
     num_requests: int
     _log: tuple[int, float] | None = None  # (requests in the window, the oldest's time) when refused
+    _window_ends: float = 0.0  # when counted in fixed windows
 
     def allow_request(self, request: Any, view: Any) -> bool:
         self._log = None
-        cache = caches["default"]
-        if self.rate is None or not isinstance(cache, FailOpenRedisCache):
-            return super().allow_request(request, view)  # type: ignore[misc]  # DRF's throttle, after this mixin in the MRO
-        self.key = self.get_cache_key(request, view)  # type: ignore[attr-defined]  # as above
+        if self.rate is None:
+            return True
+        self.key = self.get_cache_key(request, view)  # type: ignore[attr-defined]  # DRF's throttle, after this mixin in the MRO
         if self.key is None:
             return True
         self.now = self.timer()  # type: ignore[attr-defined]  # as above
-        reached, answer = cache.redis_script(
-            SLIDING_LOG, f"{self.key}:log", repr(self.now), self.duration, self.num_requests
-        )
-        if not reached:
-            return super().allow_request(request, view)  # type: ignore[misc]  # counted in process memory
-        if answer[0]:
-            return True
-        self._log = (int(answer[1]), float(answer[2]))
-        return False
+        cache = caches["default"]
+        if isinstance(cache, FailOpenRedisCache):
+            reached, answer = cache.redis_script(
+                SLIDING_LOG, f"{self.key}:log", repr(self.now), self.duration, self.num_requests
+            )
+            if reached:
+                if answer[0]:
+                    return True
+                self._log = (int(answer[1]), float(answer[2]))
+                return False
+        window = int(self.now // self.duration)
+        self._window_ends = (window + 1) * self.duration
+        return slot_take(f"{self.key}:{window}", self.duration) <= self.num_requests
 
     def wait(self) -> float | None:
-        """DRF's advice (Retry-After): the time until the oldest request leaves the window."""
+        """DRF's advice (Retry-After): the time until the oldest request leaves the window, or
+        until the fixed window ends."""
         if self._log is None:
-            return super().wait()  # type: ignore[misc]  # DRF's own, when DRF counted
+            return max(1.0, self._window_ends - self.now)
         count, oldest = self._log
         available = self.num_requests - count + 1
         if available <= 0:
@@ -97,29 +106,7 @@ class InvitationCodeThrottle(UserRateThrottle):
     scope = "invitation_code"
 
 
-class AtomicRateThrottle(throttling.SimpleRateThrottle):
-    """A DRF throttle (same scopes, rates and `wait()`) whose count cannot be raced. DRF's own
-    reads its list of request times and writes it back, so requests arriving together all read
-    the same list and all pass: 50 parallel requests against a limit of 30 were 50 answered.
-    Here each request takes a slot with the cache's atomic add/incr (`slot_take`, as the
-    wrong-code limit does) in fixed windows of the rate's period (a whole minute, hour...)."""
-
-    def allow_request(self, request, view) -> bool:
-        if self.rate is None:
-            return True
-        key = self.get_cache_key(request, view)
-        if key is None:
-            return True
-        self.now = self.timer()
-        window = int(self.now // self.duration)
-        self.window_ends = (window + 1) * self.duration
-        return slot_take(f"{key}:{window}", self.duration) <= self.num_requests
-
-    def wait(self) -> float:
-        return max(1.0, self.window_ends - self.now)
-
-
-class ClientAddressRateThrottle(ClientAddressMixin, AtomicRateThrottle):
+class ClientAddressRateThrottle(OneRoundTripMixin, ClientAddressMixin, throttling.SimpleRateThrottle):
     """Every request from one client address, whoever is signed in (or nobody)."""
 
     def get_cache_key(self, request, view) -> str:
