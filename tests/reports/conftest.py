@@ -187,7 +187,7 @@ def make_alert(profile, team=None, **fields) -> Alert:
 
 @pytest.fixture
 def throttle_window(time_machine) -> None:
-    """Throttles count in fixed windows (a whole minute, a whole hour): start the test at the
-    beginning of an hour, so that no window ends while the test counts."""
+    """Without Redis the throttles count in fixed windows (a whole minute, a whole hour): start at
+    the beginning of an hour, so that no window ends while the test counts."""
     hour = timezone.now().replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=1)
     time_machine.move_to(hour)

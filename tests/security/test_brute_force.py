@@ -171,8 +171,8 @@ def test_password_reset_code_guesses(server):
 
 @pytest.fixture
 def throttle_window(time_machine) -> None:
-    """DRF-style throttles count in fixed windows (a whole minute, a whole hour): start at the
-    beginning of an hour, so no window ends while the guesses arrive."""
+    """Without Redis the throttles count in fixed windows (a whole minute, a whole hour): start at
+    the beginning of an hour, so that no window ends while the test counts."""
     hour = timezone.now().replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=1)
     time_machine.move_to(hour)
 
