@@ -116,10 +116,13 @@ def test_a_write_while_the_worker_holds_the_waiting_row_gets_a_row_of_its_own(
 
 @pytest.mark.django_db
 def test_a_write_asks_for_its_evaluation_in_one_statement_on_postgresql(require_postgres, linked_child):
-    for expect_new in (True, False):
+    def ask() -> tuple[EvaluationRequest, int]:
         with CaptureQueriesContext(connection) as queries, transaction.atomic():
             request = evaluation_request(profile_id=linked_child.pk)
-        assert len([q for q in queries if "diary_evaluationrequest" in q["sql"]]) == 1
-        stored = EvaluationRequest.objects.get(pk=request.pk)
-        assert (stored.profile_id, stored.attempts, stored.processed_at) == (linked_child.pk, 0, None)
-        assert EvaluationRequest.objects.filter(profile=linked_child).count() == 1, expect_new
+        return request, len([q for q in queries if "diary_evaluationrequest" in q["sql"]])
+
+    (first, statements), (second, again) = ask(), ask()
+    assert (statements, again) == (1, 1)  # inserted, then joined: one statement each
+    assert second.pk == first.pk and EvaluationRequest.objects.filter(profile=linked_child).count() == 1
+    stored = EvaluationRequest.objects.get(pk=first.pk)
+    assert (stored.profile_id, stored.attempts, stored.processed_at) == (linked_child.pk, 0, None)
