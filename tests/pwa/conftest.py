@@ -90,6 +90,38 @@ def screenshot_if_it_fails(page: Page, test_name: str) -> Iterator[None]:
         raise
 
 
+def server_settled(timeout: float = 10) -> None:
+    """Wait until no other connection to the test database is busy (PostgreSQL). A closed page
+    may have left a request running in the live server's threads; the flush after the test
+    (a TRUNCATE of every table) racing that request's reads deadlocks, and the next test then
+    starts on the last one's rows. Two quiet looks 100 ms apart, so a request just taken in has
+    had time to reach the database."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    deadline, quiet = time.monotonic() + timeout, 0
+    with connection.cursor() as cursor:
+        while quiet < 2 and time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid() AND state <> 'idle'"
+            )
+            quiet = quiet + 1 if cursor.fetchone()[0] == 0 else 0
+            time.sleep(0.1)
+
+
+@pytest.fixture(autouse=True)
+def settled_before_the_flush(request: pytest.FixtureRequest) -> Iterator[None]:
+    """For every test on the live server: its requests end before its database is flushed (this
+    runs after the test's pages are closed, before the database's teardown)."""
+    if "live_server" in request.fixturenames:
+        request.getfixturevalue("live_server")
+    yield
+    if "live_server" in request.fixturenames:
+        server_settled()
+
+
 @pytest.fixture
 def page(browser: Browser, live_server, request: pytest.FixtureRequest) -> Iterator[Page]:
     page = new_phone_page(browser, live_server.url)
