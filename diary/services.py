@@ -111,8 +111,9 @@ def evaluation_request(*, profile_id: Any, urgent: bool = False) -> EvaluationRe
     it until we commit, so its evaluation cannot begin before this write is visible): one row per
     profile however many writes wait. A request being evaluated now (locked by the worker) or
     waiting after a failure gets a new row."""
-    if transaction.get_connection().vendor == "postgresql":
-        request = _outbox_row_one_statement(profile_id)
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        request = _outbox_row_one_statement(profile_id, connection)
     else:
         request = _waiting_request(profile_id).first() or EvaluationRequest.objects.create(
             profile_id=profile_id
@@ -163,8 +164,7 @@ def _outbox_statement() -> tuple[str, tuple[Any, ...]]:
     return statement.as_string(transaction.get_connection().connection), params
 
 
-def _outbox_row_one_statement(profile_id: Any) -> EvaluationRequest:
-    connection = transaction.get_connection()
+def _outbox_row_one_statement(profile_id: Any, connection: Any) -> EvaluationRequest:
     sql, waiting_params = _outbox_statement()
     new = EvaluationRequest(profile_id=profile_id)
     fields = EvaluationRequest._meta.concrete_fields

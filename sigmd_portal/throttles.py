@@ -13,6 +13,7 @@ windows of the rate's period, in the fail-open cache's process memory: limits ho
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import caches
@@ -52,15 +53,18 @@ class OneRoundTripMixin:
     num_requests: int
     _log: tuple[int, float] | None = None  # (requests in the window, the oldest's time) when refused
     _window_ends: float = 0.0  # when counted in fixed windows
+    # DRF's throttle's, after this mixin in the MRO (declared, not defined, here).
+    get_cache_key: Callable[[Any, Any], str | None]
+    timer: Callable[[], float]
 
     def allow_request(self, request: Any, view: Any) -> bool:
         self._log = None
         if self.rate is None:
             return True
-        self.key = self.get_cache_key(request, view)  # type: ignore[attr-defined]  # DRF's throttle, after this mixin in the MRO
+        self.key = self.get_cache_key(request, view)
         if self.key is None:
             return True
-        self.now = self.timer()  # type: ignore[attr-defined]  # as above
+        self.now = self.timer()
         cache = caches["default"]
         if isinstance(cache, FailOpenRedisCache):
             reached, answer = cache.redis_script(
