@@ -518,7 +518,7 @@ def bench_region(svc: Services, world: dict) -> None:
     finally:
         stop.set()
         sampler.join()
-    record(f"re-evaluating {r['profiles']:,} profiles ({PROFILES * 50:,} entries), 1 worker × 2",
+    record(f"re-evaluating {r['profiles']:,} profiles ({PROFILES * 50:,} entries) for a change of one rule, 1 worker × 2",
            f"{describe(r, REGION_TIMEOUT)}; worker peak {max(peak):.0f} MB PSS (idle {idle:.0f} MB)", "-",
            "< 60 s and < 500 MB",
            r["took"] is not None and r["took"] < 60 and max(peak) < 500)  # fmt: skip

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -52,21 +53,31 @@ class Outcome:
             getattr(self, name).extend(getattr(other, name))
 
 
-def profiles_evaluate(*, births: dict[Any, date], on: date, now: datetime) -> list[Alert]:
+def profiles_evaluate(
+    *,
+    births: dict[Any, date],
+    on: date,
+    now: datetime,
+    of_team: Any = None,
+    codes: Iterable[str] = rules.RULES,
+) -> list[Alert]:
     """Evaluate many profiles (id -> date of birth) against each linked team's thresholds
     (defaults without a link) and upsert their alerts; returns the new ones. Set-based: the links,
     the teams' settings, the facts and the alerts the findings are about are each read in one query,
     the rules run in memory and the alerts are written in two statements — a constant number of
-    queries however many profiles. The caller holds the profiles' evaluation locks."""
-    ids = list(births)
-    linked = teams_linked(ids)
+    queries however many profiles. A team's change of thresholds evaluates only that team (`of_team`:
+    the profiles are its linked ones) and the rules it changed (`codes`), reading only the facts
+    those rules read. The caller holds the profiles' evaluation locks."""
+    ids, codes = list(births), list(codes)
+    linked = teams_linked(ids) if of_team is None else {pk: [of_team] for pk in ids}
     thresholds = teams_settings({team_id for teams in linked.values() for team_id in teams})
-    facts = facts_of(births, on=on, lookback_days=longest_window(thresholds.values()))
+    lookback = longest_window(thresholds.values(), codes)
+    facts = facts_of(births, on=on, lookback_days=lookback, kinds=rules.reads(codes))
     found = [
         (pk, team_id, finding)
         for pk in ids
         for team_id in linked[pk] or [None]
-        for finding in rules.evaluate(facts[pk], on, thresholds[team_id])
+        for finding in rules.evaluate(facts[pk], on, thresholds[team_id], codes=codes)
     ]
     book = AlertBook({(team_id, pk, finding.rule) for pk, team_id, finding in found}, now=now)
     urgent: dict[AlertKey, list[rules.Finding]] = defaultdict(list)
@@ -246,6 +257,10 @@ def team_evaluation_run(*, team_evaluation_id: Any) -> list[int]:
         )
         if row is None:
             return []
+        if row.rules == []:  # nothing that could raise an alert changed
+            row.processed_at = timezone.now()
+            row.save(update_fields=["processed_at"])
+            return []
         linked = list(
             CareLink.objects.filter(team_id=row.team_id, revoked_at__isnull=True)
             .order_by("profile_id")
@@ -272,12 +287,13 @@ def team_part_run(*, part_id: Any) -> Outcome:
         part = (  # locking the part's row only: the team's row is every part's
             TeamEvaluationPart.objects.select_for_update(of=("self",), skip_locked=True)
             .filter(pk=part_id, processed_at__isnull=True)
-            .values("pk", "team_evaluation__team_id", "after", "upto")
+            .values("pk", "team_evaluation__team_id", "team_evaluation__rules", "after", "upto")
             .first()
         )
         if part is None:
             return Outcome()
-        links = CareLink.objects.filter(team_id=part["team_evaluation__team_id"], revoked_at__isnull=True)
+        team_id, codes = part["team_evaluation__team_id"], part["team_evaluation__rules"]
+        links = CareLink.objects.filter(team_id=team_id, revoked_at__isnull=True)
         if part["after"] is not None:
             links = links.filter(profile_id__gt=part["after"])
         if part["upto"] is not None:
@@ -287,7 +303,13 @@ def team_part_run(*, part_id: Any) -> Outcome:
         outcome = Outcome()
         try:
             with transaction.atomic():
-                alerts = profiles_evaluate(births=births, on=timezone.localdate(now), now=now)
+                alerts = profiles_evaluate(
+                    births=births,
+                    on=timezone.localdate(now),
+                    now=now,
+                    of_team=team_id,
+                    codes=rules.RULES if codes is None else codes,
+                )
                 outcome.alert_ids = [str(a.pk) for a in alerts]
                 outcome.delivery_ids = alerts_notify(alerts=alerts, kind=DeliveryKind.ALERT, fresh=True)
         except Exception:

@@ -171,6 +171,9 @@ class TeamEvaluation(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     team = models.ForeignKey(CareTeam, on_delete=models.CASCADE, related_name="+")
+    # The rule codes whose thresholds changed: only they are evaluated, for this team. Null: every
+    # rule (rows made before the change was recorded).
+    rules = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     processed_at = models.DateTimeField(null=True, blank=True)
 

@@ -247,6 +247,30 @@ EVALUATORS: dict[str, Callable[[Facts, date, Threshold], list[Finding]]] = {
 }
 assert set(EVALUATORS) == set(RULES), "every rule in the table has an evaluator"
 
+# The kinds of facts each rule reads: re-evaluating some rules (a team changed their thresholds)
+# reads only theirs. tests/care/test_rules.py proves each evaluator touches nothing else.
+EPISODES, SYMPTOMS, TREATMENTS, INFUSIONS = "episodes", "symptoms", "treatments", "infusions"
+READS: dict[str, frozenset[str]] = {
+    "severe_infection": frozenset({EPISODES}),
+    "red_flag_symptoms": frozenset({SYMPTOMS, EPISODES}),
+    "infusion_reaction": frozenset({INFUSIONS}),
+    "recurrent_ear_infections": frozenset({EPISODES}),
+    "recurrent_sinus_infections": frozenset({EPISODES}),
+    "recurrent_pneumonia": frozenset({EPISODES}),
+    "deep_seated_infections": frozenset({EPISODES}),
+    "prolonged_antibiotics": frozenset({TREATMENTS}),
+    "frequent_antibiotic_courses": frozenset({TREATMENTS}),
+    "recurrent_iv_antibiotics": frozenset({EPISODES}),
+    "persistent_thrush": frozenset({EPISODES}),
+}
+assert set(READS) == set(RULES), "every rule says what it reads"
+
+
+def reads(codes: Iterable[str]) -> frozenset[str]:
+    """The kinds of facts these rules read, together."""
+    return frozenset().union(*(READS[code] for code in codes))
+
+
 Settings = dict[str, dict[str, Threshold]]  # rule code -> band -> threshold
 
 
@@ -271,7 +295,25 @@ def evaluate_rule(
     return EVALUATORS[code](facts, on, threshold) if threshold.enabled else []
 
 
-def evaluate(facts: Facts, on: date, settings: Settings | None = None) -> list[Finding]:
-    """Every finding for these facts on this day, under the given (or default) thresholds."""
+def evaluate(
+    facts: Facts, on: date, settings: Settings | None = None, *, codes: Iterable[str] = RULES
+) -> list[Finding]:
+    """Every finding for these facts on this day, under the given (or default) thresholds: of
+    every rule, or of the rules `codes` only."""
     band = age_band(facts.date_of_birth, on)
-    return [finding for code in RULES for finding in evaluate_rule(code, facts, on, settings, band=band)]
+    return [finding for code in codes for finding in evaluate_rule(code, facts, on, settings, band=band)]
+
+
+def changed(before: Settings, after: Settings) -> list[str]:
+    """The rules a change of thresholds can make raise an alert: those whose threshold in force
+    changed, for either age band, to one that is on. (Evaluation only raises and grows alerts, so
+    a rule turned off or left as it was has nothing new to find.)"""
+    return [
+        code
+        for code in RULES
+        if any(
+            in_force(code, band, after) != in_force(code, band, before)
+            and in_force(code, band, after).enabled
+            for band in (CHILD, ADULT)
+        )
+    ]

@@ -214,15 +214,21 @@ def profile_facts(profile: Profile, *, on: date, lookback_days: int) -> rules.Fa
     return facts_of({profile.pk: profile.date_of_birth}, on=on, lookback_days=lookback_days)[profile.pk]
 
 
-def facts_of(births: dict[Any, date], *, on: date, lookback_days: int) -> dict[Any, rules.Facts]:
-    """The plain facts the rules read for many profiles (profile id -> date of birth): four
-    queries of plain tuples, however many profiles and however long their diaries."""
+def facts_of(
+    births: dict[Any, date], *, on: date, lookback_days: int, kinds: Iterable[str] = FACT_FIELDS
+) -> dict[Any, rules.Facts]:
+    """The plain facts the rules read for many profiles (profile id -> date of birth): a query of
+    plain tuples for each kind of fact (all four, or `kinds`: the others stay empty), however many
+    profiles and however long their diaries."""
     ids = list(births)
     texts = [str(pk) for pk in ids]  # the rows' ids come as text (the facts keep them as text)
+    parts = facts_parts(ids, on=on, lookback_days=lookback_days)
     with uuids_as_text():
         found = {
-            name: by_profile(texts, part.rows.values_list("profile_id", *part.fields), FACT_MAKERS[name])
-            for name, part in facts_parts(ids, on=on, lookback_days=lookback_days).items()
+            name: by_profile(
+                texts, parts[name].rows.values_list("profile_id", *parts[name].fields), FACT_MAKERS[name]
+            )
+            for name in kinds
         }
     return {
         pk: rules.Facts(date_of_birth=births[pk], **{name: tuple(found[name][text]) for name in found})
@@ -249,8 +255,10 @@ def by_profile(texts: list[str], rows: Iterable[tuple], make: Callable[..., T]) 
     return found
 
 
-def longest_window(settings_list: Iterable[rules.Settings]) -> int:
-    return max(t.window_days for s in settings_list for bands in s.values() for t in bands.values())
+def longest_window(settings_list: Iterable[rules.Settings], codes: Iterable[str] = rules.RULES) -> int:
+    """How far back these rules (every rule, or `codes`) look under any of these settings."""
+    codes = list(codes)
+    return max(t.window_days for s in settings_list for code in codes for t in s[code].values())
 
 
 def team_settings(team: CareTeam | None) -> rules.Settings:

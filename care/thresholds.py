@@ -9,6 +9,7 @@ from accounts.models import CareTeam, User
 
 from . import rules
 from .models import TeamEvaluation, TeamRuleSetting
+from .selectors import settings_from, team_settings
 
 
 @transaction.atomic
@@ -20,12 +21,14 @@ def team_rules_replace(
     escalation_delay_minutes: int | None = None,
 ) -> TeamEvaluation:
     """The given rules replace the team's overrides; rules not given revert to the defaults.
-    Returns the team's re-evaluation request, for the caller to dispatch once this commits."""
+    Returns the team's re-evaluation request (of the rules whose thresholds changed), for the
+    caller to dispatch once this commits."""
     if escalation_delay_minutes is not None:
         team.escalation_delay_minutes = escalation_delay_minutes
         team.save(update_fields=["escalation_delay_minutes"])
+    before = team_settings(team)
     TeamRuleSetting.objects.filter(team=team).delete()
-    TeamRuleSetting.objects.bulk_create(
+    rows = TeamRuleSetting.objects.bulk_create(
         TeamRuleSetting(
             team=team,
             rule=s.rule,
@@ -40,4 +43,4 @@ def team_rules_replace(
     )
     # New thresholds apply to linked profiles from now on: one outbox row for the whole team, split
     # into parts of a batch of profiles by a task after the answer (care.tasks.team_evaluation_dispatch).
-    return TeamEvaluation.objects.create(team=team)
+    return TeamEvaluation.objects.create(team=team, rules=rules.changed(before, settings_from(rows)))

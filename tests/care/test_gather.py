@@ -10,6 +10,7 @@ import threading
 import pytest
 from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from care import evaluation, tasks
@@ -18,6 +19,7 @@ from care.tasks import sweep_evaluation_outbox
 from diary import services
 from diary.models import EvaluationRequest, Profile
 from sigmd_portal.celery import app as celery_app
+from tests.factories import link_to_team
 
 from .held import HeldElsewhere
 from .test_batch import a_patient, requests_for, rules_crash_on
@@ -245,3 +247,38 @@ def test_parts_of_one_team_are_evaluated_at_the_same_time(require_postgres, team
         release.set()
         thread.join()
     assert alerted() == {p.pk for p in profiles}
+
+
+def ear_threshold(team, clinician, child: int, **extra):
+    """The clinician sets the team's child ear-infection threshold (the API, in-process tasks)."""
+    from tests.conftest import client_for
+
+    rule = {"rule": "recurrent_ear_infections", "enabled": True,
+            "child": {"threshold": child, "window_days": 365}, "adult": {"threshold": 2, "window_days": 365}}  # fmt: skip
+    return client_for(clinician).put(
+        f"/api/v1/care-teams/{team.id}/rules/", {"rules": [rule], **extra}, format="json"
+    )
+
+
+def test_a_change_of_one_rule_evaluates_that_rule_for_that_team_reading_only_its_facts(
+    teams, django_capture_on_commit_callbacks
+):
+    north, south = teams
+    clinician = north.members.first()
+    both = a_patient(north, ears=3)  # 3 ear infections: under the default 4, over a threshold of 3
+    link_to_team(both, south)
+    with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
+        assert ear_threshold(north, clinician, 3).status_code == 200
+    # North's new threshold is met: its clinicians are told. South's thresholds did not change, and
+    # the rules that did not change (the red-flag entry's) were not run again: that entry's own
+    # write evaluates it (a_patient made it without one, so it is still unalerted here).
+    assert list(Alert.objects.values_list("team_id", "rule")) == [(north.pk, "recurrent_ear_infections")]
+    read = " ".join(q["sql"] for q in queries)
+    assert "diary_infectionepisode" in read
+    assert not any(table in read for table in ("diary_symptomentry", "diary_treatment", "diary_infusion"))
+    # Saving the same thresholds again, or only the escalation delay, has nothing to evaluate.
+    with CaptureQueriesContext(connection) as again, django_capture_on_commit_callbacks(execute=True):
+        assert ear_threshold(north, clinician, 3, escalation_delay_minutes=45).status_code == 200
+    assert not TeamEvaluationPart.objects.filter(team_evaluation__processed_at__isnull=True).exists()
+    assert "diary_infectionepisode" not in " ".join(q["sql"] for q in again)
+    assert not TeamEvaluation.objects.filter(processed_at__isnull=True).exists()

@@ -260,3 +260,81 @@ def test_guidance_and_rules_agree_on_what_is_recent():
             now=datetime.combine(DAY, time(12), tzinfo=UTC),
         )
         assert (bool(finding), guidance.level == "urgent") == (urgent, urgent)
+
+
+class Unread(tuple):
+    """A kind of fact a rule says it does not read: touching it fails the test."""
+
+    def __iter__(self):
+        raise AssertionError("the rule read a kind of fact it does not say it reads")
+
+    def __len__(self):
+        raise AssertionError("the rule read a kind of fact it does not say it reads")
+
+
+def every_rule_fires() -> Facts:
+    """A child's diary that meets every rule on DAY."""
+
+    def ago(days: int) -> date:
+        return DAY - timedelta(days=days)
+
+    kinds = (
+        ["sepsis"]
+        + ["otitis_media"] * 4
+        + ["sinusitis", "pneumonia"] * 2
+        + ["meningitis", "thrush", "thrush"]
+    )
+    episodes_ = tuple(
+        Episode(f"e{i}", kind, ago(3 + 20 * i), "severe" if kind == "sepsis" else "mild",
+                iv_antibiotics=kind == "pneumonia", max_temperature_c=Decimal("40.1") if i == 0 else None)
+        for i, kind in enumerate(kinds)
+    )  # fmt: skip
+    treatments = tuple(
+        Treatment(f"t{i}", clinical.ANTIBIOTIC, ago(20 + 30 * i), ago(6 + 30 * i)) for i in range(6)
+    )
+    return Facts(
+        CHILD_DOB,
+        episodes=episodes_,
+        symptoms=(Symptoms("s0", ago(1), ("stiff_neck",)),),
+        treatments=treatments,
+        infusions=(rules.Infusion("i0", ago(2), ("breathing_difficulty",)),),
+    )
+
+
+@pytest.mark.parametrize("rule", list(rules.RULES))
+def test_each_rule_reads_only_the_facts_it_says_and_finds_the_same_with_only_them(rule):
+    """A team's change of one rule re-evaluates it alone, reading only rules.READS[rule]."""
+    full = every_rule_fires()
+    assert fired(full) == set(rules.RULES)
+    only = Facts(
+        full.date_of_birth,
+        **{
+            kind: getattr(full, kind) if kind in rules.READS[rule] else Unread()
+            for kind in rules.reads(rules.RULES)
+        },
+    )
+    assert rules.evaluate(only, DAY, codes=[rule]) == rules.evaluate_rule(rule, full, DAY) != []
+
+
+def test_a_change_of_thresholds_names_the_rules_that_could_raise_an_alert():
+    before = rules.default_settings()
+    after = rules.default_settings()
+    after["recurrent_ear_infections"][rules.CHILD] = rules.Threshold(3, 365)  # lower: more alerts
+    after["recurrent_pneumonia"][rules.ADULT] = rules.Threshold(
+        3, 730
+    )  # higher: the window may grow evidence
+    after["persistent_thrush"] = {
+        band: rules.Threshold(2, 365, enabled=False) for band in (rules.CHILD, rules.ADULT)
+    }
+    assert rules.changed(before, after) == ["recurrent_ear_infections", "recurrent_pneumonia"]
+    assert rules.changed(after, after) == []
+    # An urgent rule cannot be turned off, so "off" is no change to it.
+    after["severe_infection"] = {
+        band: rules.Threshold(1, 14, enabled=False) for band in (rules.CHILD, rules.ADULT)
+    }
+    assert rules.changed(before, after) == ["recurrent_ear_infections", "recurrent_pneumonia"]
+    assert rules.changed(after, before) == [
+        "recurrent_ear_infections",
+        "recurrent_pneumonia",
+        "persistent_thrush",
+    ]
