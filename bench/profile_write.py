@@ -258,6 +258,7 @@ part("validation", function="is_valid", path="rest_framework/serializers.py")
 part("insert + history + outbox", function="entry_create", path="diary/services.py")
 part("history row", function="post_save", path="simple_history/models.py")
 part("outbox row", function="evaluation_request", path="diary/services.py")
+part("the one statement: entry, history, outbox", function="_entry_one_statement", path="diary/services.py")
 part("commit", function="__exit__", path="django/db/transaction.py")
 part("after commit: the publish", function="evaluation_dispatch", path="diary/services.py")
 part("guidance", function="guidance_for", path="diary/api.py")
@@ -324,8 +325,17 @@ def stopwatches_install() -> list[str]:
         ("  access: the profile", diary.api, "access_profile"),
         ("  validation", rest_framework.serializers.BaseSerializer, "is_valid"),
         ("  insert + history + outbox, commit, publish", diary.services, "entry_create"),
-        ("    history row", simple_history.models.HistoricalRecords, "create_historical_record"),
-        ("    outbox row (evaluation_request)", diary.services, "evaluation_request"),
+        (
+            "    the one statement: entry, history, outbox (PostgreSQL)",
+            diary.services,
+            "_entry_one_statement",
+        ),
+        (
+            "    history row (SQLite: simple-history)",
+            simple_history.models.HistoricalRecords,
+            "create_historical_record",
+        ),
+        ("    outbox row (SQLite: evaluation_request)", diary.services, "evaluation_request"),
         (
             "    after commit: the publish (evaluation_dispatch)",
             diary.services,

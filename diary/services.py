@@ -3,6 +3,7 @@ profile to be evaluated (the outbox row), so no entry goes unevaluated."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import secrets
@@ -16,6 +17,7 @@ from django.core.cache import caches
 from django.db import IntegrityError, models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from simple_history.utils import get_change_reason_from_object
 
 from accounts.models import CareTeam, User
 from sigmd_portal.cache import FailOpenRedisCache
@@ -140,40 +142,94 @@ def _waiting_request(profile_id: Any) -> QuerySet[EvaluationRequest]:
 _ANY_PROFILE = uuid.UUID(int=0)  # stands for the profile while the statement is built
 
 
-@functools.cache
-def _outbox_statement() -> tuple[str, tuple[Any, ...]]:
-    """evaluation_request's lock-or-insert as one PostgreSQL statement, built once from the ORM's
-    own query (one round trip instead of two on every diary write, and no query compiled per
-    write): the waiting row locked, or else a new row; that row either way."""
+def _outbox_ctes() -> tuple[Any, tuple[Any, ...]]:
+    """evaluation_request's lock-or-insert as two common table expressions, built from the ORM's
+    own query: `waiting` (the waiting row, locked) and `added` (a new row, only without one);
+    `SELECT * FROM waiting UNION ALL SELECT * FROM added` is the row either way. Its parameters:
+    the waiting query's (the profile as _ANY_PROFILE), then a value for each of the new row's
+    columns (_outbox_params)."""
     from psycopg import sql
 
-    waiting, params = _waiting_request(_ANY_PROFILE).query.sql_with_params()
+    connection = transaction.get_connection()
+    # The ORM compiles FOR UPDATE only inside a transaction: compiled without it, the lock clause
+    # ends the query as the ORM would put it on PostgreSQL (after ORDER BY and LIMIT).
+    query = _waiting_request(_ANY_PROFILE).query.chain()
+    query.select_for_update = False
+    waiting, params = query.sql_with_params()
+    waiting += " " + connection.ops.for_update_sql(skip_locked=True)
     meta = EvaluationRequest._meta
     columns = sql.SQL(", ").join(sql.Identifier(f.column) for f in meta.concrete_fields)
-    statement = sql.SQL(
-        "WITH waiting AS ({waiting}), added AS ("
+    ctes = sql.SQL(
+        "waiting AS ({waiting}), added AS ("
         " INSERT INTO {table} ({columns}) SELECT {values} WHERE NOT EXISTS (SELECT FROM waiting)"
-        " RETURNING {columns}"
-        ") SELECT * FROM waiting UNION ALL SELECT * FROM added"
+        " RETURNING {columns})"
     ).format(
         waiting=sql.SQL(waiting),  # the ORM's own SQL, its values as %s parameters
         table=sql.Identifier(meta.db_table),
         columns=columns,
         values=sql.SQL(", ").join(sql.Placeholder() * len(meta.concrete_fields)),
     )
+    return ctes, params
+
+
+def _outbox_params(waiting_params: tuple[Any, ...], profile_id: Any, connection: Any) -> list[Any]:
+    new = EvaluationRequest(profile_id=profile_id)
+    params = [profile_id if p == _ANY_PROFILE else p for p in waiting_params]
+    return params + [
+        f.get_db_prep_save(f.pre_save(new, True), connection) for f in EvaluationRequest._meta.concrete_fields
+    ]
+
+
+@functools.cache
+def _outbox_statement() -> tuple[str, tuple[Any, ...]]:
+    """evaluation_request's lock-or-insert as one PostgreSQL statement (one round trip instead of
+    two on every write, and no query compiled per write): that row either way."""
+    from psycopg import sql
+
+    ctes, params = _outbox_ctes()
+    statement = sql.SQL("WITH {ctes} SELECT * FROM waiting UNION ALL SELECT * FROM added").format(ctes=ctes)
     return statement.as_string(transaction.get_connection().connection), params
 
 
 def _outbox_row_one_statement(profile_id: Any, connection: Any) -> EvaluationRequest:
     sql, waiting_params = _outbox_statement()
-    new = EvaluationRequest(profile_id=profile_id)
-    fields = EvaluationRequest._meta.concrete_fields
-    params = [profile_id if p == _ANY_PROFILE else p for p in waiting_params]
-    params += [f.get_db_prep_save(f.pre_save(new, True), connection) for f in fields]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, _outbox_params(waiting_params, profile_id, connection))
         row = cursor.fetchone()
+    fields = EvaluationRequest._meta.concrete_fields
     return EvaluationRequest.from_db(connection.alias, [f.attname for f in fields], row)
+
+
+@functools.cache
+def _entry_statement(model: type[Entry]) -> tuple[str, tuple[Any, ...]]:
+    """A new entry, its history record (simple-history's "+" record, as its post_save writes it)
+    and its outbox row, as one PostgreSQL statement: in autocommit it is its own transaction, so a
+    create is one round trip instead of five (BEGIN, the three inserts, COMMIT), all of it or none
+    of it written. Returns the outbox row's id. Its parameters: a value for each of the entry's
+    columns, the history record's date, user and reason, then _outbox_params."""
+    from psycopg import sql
+
+    history = model.history.model  # type: ignore[attr-defined]  # simple-history's model
+    # What this statement writes is all simple-history writes for these models: fail loudly if
+    # they ever track more (a relation to the record, many-to-many fields, ids made in Python).
+    assert not history._history_m2m_fields and not hasattr(history, "history_relation"), history
+    assert isinstance(history._meta.pk, models.AutoField), history
+    ctes, params = _outbox_ctes()
+    kept = [f.column for f in history.tracked_fields]
+    statement = sql.SQL(
+        "WITH entry AS (INSERT INTO {table} ({columns}) VALUES ({values}) RETURNING {kept}), history AS ("
+        " INSERT INTO {history} ({kept}, history_date, history_user_id, history_change_reason, history_type)"
+        " SELECT {kept}, %s, %s, %s, '+' FROM entry), {ctes}"
+        " SELECT id FROM waiting UNION ALL SELECT id FROM added"
+    ).format(
+        table=sql.Identifier(model._meta.db_table),
+        columns=sql.SQL(", ").join(sql.Identifier(f.column) for f in model._meta.concrete_fields),
+        values=sql.SQL(", ").join(sql.Placeholder() * len(model._meta.concrete_fields)),
+        kept=sql.SQL(", ").join(map(sql.Identifier, kept)),
+        history=sql.Identifier(history._meta.db_table),
+        ctes=ctes,
+    )
+    return statement.as_string(transaction.get_connection().connection), params
 
 
 def may_raise_urgent_alert(row: Any, *, date_of_birth: date) -> bool:
@@ -262,13 +318,20 @@ def idempotent_create(
             row = model._default_manager.create(**data, **extra)
             after_insert(row)
             return row, True
-    except IntegrityError:
-        stored = model._default_manager.filter(pk=data["id"]).first() if "id" in data else None
-        if stored is None:
-            raise
+    except IntegrityError as error:
+        return replayed(model=model, data=data, is_own=is_own, error=error), False
+
+
+def replayed(
+    *, model: type[V], data: dict[str, Any], is_own: Callable[[V], bool], error: IntegrityError
+) -> V:
+    """The stored row a create that failed (`error`) meant, if the create was a replay of it."""
+    stored = model._default_manager.filter(pk=data["id"]).first() if "id" in data else None
+    if stored is None:
+        raise error
     if not is_own(stored) or not same_content(stored, data):
         raise ReplayConflict()
-    return stored, False
+    return stored
 
 
 def severity_marked(row: Any, *, created: bool) -> None:
@@ -285,15 +348,51 @@ def entry_create(
         episode = InfectionEpisode(**data)
         severity_marked(episode, created=True)
         extra["severe_since"] = episode.severe_since
+
+    def is_own(row: V) -> bool:
+        return row.profile_id == profile.pk  # type: ignore[attr-defined]
+
+    def urgent(row: V) -> bool:
+        return may_raise_urgent_alert(row, date_of_birth=profile.date_of_birth)
+
+    if transaction.get_connection().vendor == "postgresql" and getattr(
+        settings, "SIMPLE_HISTORY_ENABLED", True
+    ):
+        row = model(**data, **extra)
+        try:
+            request_id = _entry_one_statement(row)
+        except IntegrityError as error:
+            return replayed(model=model, data=data, is_own=is_own, error=error), False
+        queue_urgent = urgent(row)
+        transaction.on_commit(lambda: evaluation_dispatch(str(request_id), urgent=queue_urgent), robust=True)
+        return row, True
     return idempotent_create(
         model=model,
         data=data,
         extra=extra,
-        after_insert=lambda row: evaluation_request(
-            profile_id=profile.pk, urgent=may_raise_urgent_alert(row, date_of_birth=profile.date_of_birth)
-        ),
-        is_own=lambda row: row.profile_id == profile.pk,  # type: ignore[attr-defined]
+        after_insert=lambda row: evaluation_request(profile_id=profile.pk, urgent=urgent(row)),
+        is_own=is_own,
     )
+
+
+def _entry_one_statement(row: Any) -> Any:
+    """Write a new entry with its history and outbox rows in one statement (_entry_statement): its
+    own transaction in autocommit, a savepoint inside the caller's. Returns the outbox row's id."""
+    connection = transaction.get_connection()
+    model: type[Entry] = type(row)
+    sql, waiting_params = _entry_statement(model)
+    params = [f.get_db_prep_save(f.pre_save(row, True), connection) for f in model._meta.concrete_fields]
+    history = model.history.model  # type: ignore[attr-defined]
+    user = history.get_default_history_user(row)  # simple-history's own choice: the request's user
+    params += [getattr(row, "_history_date", timezone.now()), user.pk if user else None]
+    params += [get_change_reason_from_object(row)]
+    params += _outbox_params(waiting_params, row.profile_id, connection)
+    savepoint = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
+    with savepoint, connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        (request_id,) = cursor.fetchone()
+    row._state.adding, row._state.db = False, connection.alias
+    return request_id
 
 
 def one_profile_of_your_own(*, user: User, data: dict[str, Any], profile_id: Any) -> None:

@@ -6,9 +6,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from diary.models import AccessLogEntry, EvaluationRequest, InfectionEpisode, SymptomEntry
+from diary.urls import ENTRY_TYPES as URL_ENTRY_TYPES
 from tests.conftest import client_for, rows
 
-from .conftest import EDIT, ENTRY_TYPES, VALID
+from .conftest import EDIT, ENTRY_TYPES, TODAY, VALID
 
 pytestmark = pytest.mark.django_db
 
@@ -184,3 +185,107 @@ def test_symptoms_are_stored_in_one_spelling(child, owner):
     created = client_for(owner).post(url(child, "symptoms"), body, format="json")
     assert created.json()["symptoms"] == ["ear_pain", "fever"]
     assert SymptomEntry.objects.get().symptoms == ["ear_pain", "fever"]
+
+
+def history_of(model, entry_id) -> list[tuple]:
+    """What an entry's history shows, oldest first: each record's kind, who, why, and the entry's
+    fields as they were then."""
+    kept = [f.attname for f in model._meta.concrete_fields if f.name != "updated_at"]
+    return [
+        (h.history_type, h.history_user_id, h.history_change_reason, {n: getattr(h, n) for n in kept})
+        for h in model.history.filter(id=entry_id).order_by("history_date")
+    ]
+
+
+@pytest.mark.parametrize(("kind", "model"), [(segment, model) for segment, model, *_ in URL_ENTRY_TYPES])
+def test_the_history_shows_who_created_an_entry_and_what_it_said(kind, model, child, owner, teammate):
+    """Who created an entry and what it said, then who edited it: the family's history of it."""
+    entry_id = client_for(owner).post(url(child, kind), VALID[kind], format="json").json()["id"]
+    as_created = {f.attname: getattr(e, f.attname) for e in [model._default_manager.get(pk=entry_id)]
+                  for f in model._meta.concrete_fields if f.name != "updated_at"}  # fmt: skip
+    field, value = EDIT[kind]
+    client_for(teammate).patch(
+        url(child, kind, entry_id), {field: value}, format="json"
+    )  # the signal's record
+    (created, edited) = history_of(model, entry_id)
+    assert created == ("+", owner.pk, None, as_created)
+    assert edited[:3] == ("~", teammate.pk, None) and edited[3]["version"] == 2
+    assert {k: v for k, v in edited[3].items() if k not in (field, "version")} == {
+        k: v for k, v in as_created.items() if k not in (field, "version")
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_create_is_one_statement_and_its_own_transaction_on_postgresql(
+    require_postgres, child, owner, monkeypatch
+):
+    """In production (autocommit) a create is one round trip: the entry, its history record and
+    its outbox row, all or nothing, with no BEGIN, SAVEPOINT or COMMIT around it; the worker is
+    sent the outbox row once it is written."""
+    from diary import services
+
+    sent: list = []
+    monkeypatch.setattr(services, "evaluation_dispatch", lambda request_id, urgent: sent.append(request_id))
+    with CaptureQueriesContext(connection) as queries:
+        created = client_for(owner).post(url(child, "infections"), VALID["infections"], format="json")
+    assert created.status_code == 201
+    statements = [q["sql"] for q in queries]
+    (write,) = [sql for sql in statements if "INSERT" in sql or "UPDATE" in sql]
+    assert write.startswith('WITH entry AS (INSERT INTO "diary_infectionepisode"')
+    assert not any(sql.startswith(("SAVEPOINT", "BEGIN", "COMMIT")) for sql in statements)
+    assert InfectionEpisode.history.filter(id=created.json()["id"], history_type="+").count() == 1
+    (waiting,) = EvaluationRequest.objects.filter(profile=child, processed_at__isnull=True)
+    assert sent == [str(waiting.pk)]
+
+
+@pytest.mark.parametrize(("kind", "model", "serializer"), [(s, m, ser) for s, m, ser, _ in URL_ENTRY_TYPES])
+def test_a_created_entrys_history_record_is_the_one_simple_history_writes(
+    require_postgres, kind, model, serializer, child, owner, teammate, rf
+):
+    """On PostgreSQL a create writes its history record in its one statement, not through
+    simple-history's post_save: the record is the one simple-history writes for the same entry."""
+    from simple_history.models import HistoricalRecords
+
+    from diary.services import entry_create
+
+    body = serializer(data=VALID[kind])
+    assert body.is_valid(), body.errors
+
+    def record(entry) -> dict:
+        h = model.history.get(id=entry.pk)
+        ours = ("history_id", "history_date", "id", "created_at")  # made for each row
+        return {f.attname: getattr(h, f.attname) for f in h._meta.concrete_fields if f.attname not in ours}
+
+    request = rf.post("/")
+    request.user = teammate  # the request's user, who is not whom the entry names as its author
+    HistoricalRecords.context.request = request  # as simple-history's middleware sets it
+    try:
+        ours, created = entry_create(
+            model=model, profile=child, data=dict(body.validated_data), created_by=owner
+        )
+        theirs = model._default_manager.create(**body.validated_data, profile=child, created_by=owner)
+    finally:
+        del HistoricalRecords.context.request
+    assert created and record(ours) == record(theirs)
+    assert record(ours)["history_user_id"] == teammate.pk and record(ours)["history_type"] == "+"
+    # Without a request (a management command such as the demo loader): nobody, as simple-history.
+    alone, _ = entry_create(model=model, profile=child, data=dict(body.validated_data), created_by=owner)
+    assert model.history.get(id=alone.pk).history_user_id is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_create_the_database_refuses_writes_nothing_and_the_next_one_works(require_postgres, child, owner):
+    from django.db import IntegrityError
+
+    from diary.models import Measurement
+    from diary.services import entry_create
+
+    with pytest.raises(IntegrityError):  # neither weight nor height: the table's CHECK refuses it
+        entry_create(model=Measurement, profile=child, data={"measured_on": TODAY}, created_by=owner)
+    assert not Measurement.objects.exists() and not Measurement.history.exists()
+    assert not EvaluationRequest.objects.exists()
+    assert (
+        client_for(owner).post(url(child, "measurements"), VALID["measurements"], format="json").status_code
+        == 201
+    )
+    assert Measurement.history.count() == 1 and EvaluationRequest.objects.count() == 1
