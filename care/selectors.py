@@ -171,21 +171,21 @@ def alert_still_to_tell(*, alert_id: Any, recipient: User) -> bool:
 
 # The fields each kind of fact is made of, in the order of its dataclass in care.rules.
 FACT_FIELDS: dict[str, tuple[str, ...]] = {
-    "episodes": (
+    rules.EPISODES: (
         *("id", "kind", "onset", "severity", "resolved_on", "hospitalized", "icu"),
         *("iv_antibiotics", "max_temperature_c", "severe_since"),
     ),
-    "symptoms": ("id", "recorded_at", "symptoms", "temperature_c"),
-    "treatments": ("id", "kind", "started_on", "ended_on", "prophylactic", "route"),
-    "infusions": ("id", "given_on", "reactions"),
+    rules.SYMPTOMS: ("id", "recorded_at", "symptoms", "temperature_c"),
+    rules.TREATMENTS: ("id", "kind", "started_on", "ended_on", "prophylactic", "route"),
+    rules.INFUSIONS: ("id", "given_on", "reactions"),
 }
 FACT_MAKERS: dict[str, Callable[..., Any]] = {
-    "episodes": lambda pk, *rest: rules.Episode(str(pk), *rest),
-    "symptoms": lambda pk, at, codes, temperature: rules.Symptoms(
+    rules.EPISODES: lambda pk, *rest: rules.Episode(str(pk), *rest),
+    rules.SYMPTOMS: lambda pk, at, codes, temperature: rules.Symptoms(
         str(pk), timezone.localdate(at), tuple(codes), temperature
     ),
-    "treatments": lambda pk, *rest: rules.Treatment(str(pk), *rest),
-    "infusions": lambda pk, given_on, reactions: rules.Infusion(str(pk), given_on, tuple(reactions)),
+    rules.TREATMENTS: lambda pk, *rest: rules.Treatment(str(pk), *rest),
+    rules.INFUSIONS: lambda pk, given_on, reactions: rules.Infusion(str(pk), given_on, tuple(reactions)),
 }
 
 
@@ -197,14 +197,14 @@ def facts_parts(profile_ids: Iterable[Any], *, on: date, lookback_days: int) -> 
     since = on - timedelta(days=lookback_days)
     urgent_since = on - timedelta(days=clinical.URGENT_MAX_WINDOW_DAYS + 1)
     rows = {
-        "episodes": InfectionEpisode.objects.filter(profile_id__any=ids).filter(
+        rules.EPISODES: InfectionEpisode.objects.filter(profile_id__any=ids).filter(
             Q(onset__gte=since) | Q(resolved_on__isnull=True) | Q(resolved_on__gte=since)
         ),
-        "symptoms": SymptomEntry.objects.filter(profile_id__any=ids, recorded_at__date__gte=urgent_since),
-        "treatments": Treatment.objects.filter(profile_id__any=ids).filter(
+        rules.SYMPTOMS: SymptomEntry.objects.filter(profile_id__any=ids, recorded_at__date__gte=urgent_since),
+        rules.TREATMENTS: Treatment.objects.filter(profile_id__any=ids).filter(
             Q(started_on__gte=since) | Q(ended_on__isnull=True) | Q(ended_on__gte=since)
         ),
-        "infusions": Infusion.objects.filter(profile_id__any=ids, given_on__gte=urgent_since),
+        rules.INFUSIONS: Infusion.objects.filter(profile_id__any=ids, given_on__gte=urgent_since),
     }
     return {name: Part(queryset, FACT_FIELDS[name]) for name, queryset in rows.items()}
 

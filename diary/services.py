@@ -17,7 +17,7 @@ from django.core.cache import caches
 from django.db import IntegrityError, models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from simple_history.utils import get_change_reason_from_object
+from simple_history.utils import get_change_reason_from_object, get_history_model_for_model
 
 from accounts.models import CareTeam, User
 from sigmd_portal.cache import FailOpenRedisCache
@@ -209,7 +209,7 @@ def _entry_statement(model: type[Entry]) -> tuple[str, tuple[Any, ...]]:
     columns, the history record's date, user and reason, then _outbox_params."""
     from psycopg import sql
 
-    history = model.history.model  # type: ignore[attr-defined]  # simple-history's model
+    history = get_history_model_for_model(model)
     # What this statement writes is all simple-history writes for these models: fail loudly if
     # they ever track more (a relation to the record, many-to-many fields, ids made in Python).
     assert not history._history_m2m_fields and not hasattr(history, "history_relation"), history
@@ -350,7 +350,7 @@ def entry_create(
         extra["severe_since"] = episode.severe_since
 
     def is_own(row: V) -> bool:
-        return row.profile_id == profile.pk  # type: ignore[attr-defined]
+        return row.profile_id == profile.pk  # type: ignore[attr-defined]  # V is an entry model: it has a profile
 
     def urgent(row: V) -> bool:
         return may_raise_urgent_alert(row, date_of_birth=profile.date_of_birth)
@@ -382,8 +382,9 @@ def _entry_one_statement(row: Any) -> Any:
     model: type[Entry] = type(row)
     sql, waiting_params = _entry_statement(model)
     params = [f.get_db_prep_save(f.pre_save(row, True), connection) for f in model._meta.concrete_fields]
-    history = model.history.model  # type: ignore[attr-defined]
-    user = history.get_default_history_user(row)  # simple-history's own choice: the request's user
+    user = get_history_model_for_model(model).get_default_history_user(
+        row
+    )  # simple-history's own choice: the request's user
     params += [getattr(row, "_history_date", timezone.now()), user.pk if user else None]
     params += [get_change_reason_from_object(row)]
     params += _outbox_params(waiting_params, row.profile_id, connection)
