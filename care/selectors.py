@@ -85,9 +85,15 @@ def clinicians_seeing_each(alerts: list[Alert]) -> dict[Any, list[User]]:
     if not team_ids:
         return seeing
     linked = set(
+        # Each profile once (a profile has many alerts), in no order: the planner then probes the
+        # profile index instead of scanning and sorting every link (a region's part: 12 → 1 ms).
         CareLink.objects.filter(
-            team_id__in=team_ids, profile_id__any=[a.profile_id for a in alerts], revoked_at__isnull=True
-        ).values_list("profile_id", "team_id")
+            team_id__in=team_ids,
+            profile_id__any=list({a.profile_id for a in alerts}),
+            revoked_at__isnull=True,
+        )
+        .order_by()
+        .values_list("profile_id", "team_id")
     )
     members: dict[Any, list[User]] = {pk: [] for pk in team_ids}
     for member in CareTeamMember.objects.filter(

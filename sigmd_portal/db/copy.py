@@ -10,9 +10,14 @@ Elsewhere (SQLite) it is bulk_create.
 
 from __future__ import annotations
 
+import functools
+import uuid
 from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 
 def rows_copy(model: type[models.Model], rows: Sequence[models.Model]) -> None:
@@ -38,6 +43,50 @@ def rows_copy(model: type[models.Model], rows: Sequence[models.Model]) -> None:
         ) as copy,
     ):
         for row in rows:
-            copy.write_row([f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields])
+            copy.write_row([prepared(f, f.pre_save(row, True), connection) for f in fields])
     for row in rows:
         row._state.adding, row._state.db = False, connection.alias
+
+
+# What Django's preparation of a value for PostgreSQL keeps as it is, by the field's exact class:
+# to_python() of a str or a bool is that value, UUIDs are native, the backend's adapt_*_value()
+# returns dates and datetimes unchanged, and None stays None. Preparing every value of a batch
+# through its field was most of the time of writing a region's new alerts.
+KEPT: dict[type[models.Field], tuple[type, ...]] = {
+    models.CharField: (str,),
+    models.TextField: (str,),
+    models.BooleanField: (bool,),
+    models.UUIDField: (uuid.UUID,),
+    models.DateField: (date,),
+    models.DateTimeField: (),  # aware datetimes: see prepared()
+}
+INTEGERS = (
+    models.IntegerField,
+    models.PositiveIntegerField,
+    models.PositiveSmallIntegerField,
+    models.SmallIntegerField,
+    models.BigIntegerField,
+)
+
+
+@functools.cache
+def kept(field: models.Field) -> tuple[type, ...] | None:
+    """The value types `field`'s preparation keeps as they are (a key: its target's), or None."""
+    if type(field) is models.ForeignKey:
+        return kept(field.target_field)
+    kinds = KEPT.get(type(field))
+    return None if kinds is None else (type(None), *kinds)
+
+
+def prepared(field: models.Field, value: Any, connection: BaseDatabaseWrapper) -> Any:
+    """`field.get_db_prep_save(value, connection)` on PostgreSQL, without the field's conversions
+    and checks where they would give the value back: a kept type, an aware datetime, an int (the
+    backend's sized integer type, as the field ends in)."""
+    kinds = kept(field)
+    if kinds is not None and type(value) in kinds:
+        return value
+    if type(value) is datetime and value.tzinfo is not None and type(field) is models.DateTimeField:
+        return value
+    if type(value) is int and type(field) in INTEGERS:
+        return connection.ops.adapt_integerfield_value(value, field.get_internal_type())
+    return field.get_db_prep_save(value, connection)
