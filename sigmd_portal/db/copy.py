@@ -71,7 +71,8 @@ INTEGERS = (
 
 @functools.cache
 def kept(field: models.Field) -> tuple[type, ...] | None:
-    """The value types `field`'s preparation keeps as they are (a key: its target's), or None."""
+    """The value types `field`'s preparation keeps as they are, or None (for a foreign key: those
+    of the field it points to)."""
     if type(field) is models.ForeignKey:
         return kept(field.target_field)
     kinds = KEPT.get(type(field))
