@@ -10,9 +10,8 @@ Elsewhere (SQLite) it is bulk_create.
 
 from __future__ import annotations
 
-import functools
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -42,8 +41,9 @@ def rows_copy(model: type[models.Model], rows: Sequence[models.Model]) -> None:
             f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
         ) as copy,
     ):
+        preparers = [(f, preparer(f, connection)) for f in fields]
         for row in rows:
-            copy.write_row([prepared(f, f.pre_save(row, True), connection) for f in fields])
+            copy.write_row([prepare(f.pre_save(row, True)) for f, prepare in preparers])
     for row in rows:
         row._state.adding, row._state.db = False, connection.alias
 
@@ -58,7 +58,7 @@ KEPT: dict[type[models.Field], tuple[type, ...]] = {
     models.BooleanField: (bool,),
     models.UUIDField: (uuid.UUID,),
     models.DateField: (date,),
-    models.DateTimeField: (),  # aware datetimes: see prepared()
+    models.DateTimeField: (),  # aware datetimes: see preparer()
 }
 INTEGERS = (
     models.IntegerField,
@@ -69,25 +69,32 @@ INTEGERS = (
 )
 
 
-@functools.cache
-def kept(field: models.Field) -> tuple[type, ...] | None:
-    """The value types `field`'s preparation keeps as they are, or None (for a foreign key: those
-    of the field it points to)."""
+def kept(field: models.Field) -> tuple[type, ...]:
+    """The value types `field`'s preparation keeps as they are, none if unknown (for a foreign key:
+    those of the field it points to)."""
     if type(field) is models.ForeignKey:
         return kept(field.target_field)
     kinds = KEPT.get(type(field))
-    return None if kinds is None else (type(None), *kinds)
+    return () if kinds is None else (type(None), *kinds)
 
 
-def prepared(field: models.Field, value: Any, connection: BaseDatabaseWrapper) -> Any:
+def preparer(field: models.Field, connection: BaseDatabaseWrapper) -> Callable[[Any], Any]:
     """`field.get_db_prep_save(value, connection)` on PostgreSQL, without the field's conversions
     and checks where they would give the value back: a kept type, an aware datetime, an int (the
-    backend's sized integer type, as the field ends in)."""
+    backend's sized integer type, as the field ends in). What the field is, is decided once for all
+    the rows of a copy; each value only has its type looked at."""
     kinds = kept(field)
-    if kinds is not None and type(value) in kinds:
-        return value
-    if type(value) is datetime and value.tzinfo is not None and type(field) is models.DateTimeField:
-        return value
-    if type(value) is int and type(field) in INTEGERS:
-        return connection.ops.adapt_integerfield_value(value, field.get_internal_type())
-    return field.get_db_prep_save(value, connection)
+    datetimes = type(field) is models.DateTimeField
+    integers = type(field) in INTEGERS
+    internal_type = field.get_internal_type()
+
+    def prepare(value: Any) -> Any:
+        if type(value) in kinds:
+            return value
+        if datetimes and type(value) is datetime and value.tzinfo is not None:
+            return value
+        if integers and type(value) is int:
+            return connection.ops.adapt_integerfield_value(value, internal_type)
+        return field.get_db_prep_save(value, connection)
+
+    return prepare
